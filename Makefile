@@ -1,0 +1,40 @@
+# Two commands for everyone: `make book` and `make test`. Each creates .venv on first use
+# and re-installs requirements only when requirements.txt or pyproject.toml changed.
+# Both run the labs in the quick profile unless you set LAB_PROFILE=full.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+export LAB_PROFILE ?= quick
+BOOK_OUTPUT := _build/$(LAB_PROFILE)
+
+.PHONY: book test lint clean help
+help:
+	@echo "make book   build the HTML book (executes every notebook, LAB_PROFILE=$(LAB_PROFILE))"
+	@echo "make test   run the unit tests and every notebook in the quick profile"
+	@echo "make lint   check the code with ruff"
+	@echo "make clean  remove builds, caches and .venv"
+
+$(INSTALLED): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed, found " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
+	touch $@
+
+book: $(INSTALLED)
+	$(BIN)/jupyter-book build . --path-output $(BOOK_OUTPUT) --warningiserror --nitpick
+	@echo "The book is in $(BOOK_OUTPUT)/_build/html/index.html"
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+lint: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet "ruff>=0.5"
+	$(BIN)/ruff check labutils tests benchmarks
+
+clean:
+	rm -rf _build logs .pytest_cache $(VENV)
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

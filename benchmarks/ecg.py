@@ -1,0 +1,141 @@
+"""Benchmark the ECG lab's detectors on real heartbeats.
+
+Trains the dense and Conv1D autoencoders with the lab's defaults
+(``labutils.scoring.fit_autoencoder``, full profile unless ``--profile quick``) on the
+normal beats of repeated stratified splits, with several seeds, next to the original
+lab's Conv1D model (trained as it was) and the classical baselines on the same splits.
+Every detector's threshold is the lab's rule, mean + 1 std of its scores on held-out
+normal validation beats; the test beats are used only for the metrics.
+
+    python benchmarks/ecg.py                        # the shared 300-beat real subset
+    python benchmarks/ecg.py --data path/to/ecg.csv # any file load_ecg reads
+
+Prints a table and writes it to benchmarks/results/ecg-<profile>.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import keras
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import StratifiedShuffleSplit
+
+from labutils import baselines, data, env, models, scoring
+
+AUTOENCODERS = {
+    "Dense autoencoder": models.dense_ecg_autoencoder,
+    "Conv1D autoencoder": models.conv1d_ecg_autoencoder,
+    "Original lab's Conv1D (20 epochs, batch 512)": models.seed_conv1d_ecg_autoencoder,
+}
+SEED_TRAINING = {"epochs": 20, "batch_size": 512, "patience": 0}
+
+
+def evaluate(is_anomaly, test_scores, validation_scores) -> dict[str, float]:
+    threshold = scoring.threshold_mean_std(validation_scores)
+    result = scoring.detection_metrics(is_anomaly, test_scores, threshold)
+    return {"roc_auc": result["roc_auc"], "pr_auc": result["pr_auc"], "f1": result["f1"]}
+
+
+def run(beats, is_anomaly, profile: str, n_splits: int, seeds: list[int]) -> pd.DataFrame:
+    rows = []
+    splitter = StratifiedShuffleSplit(n_splits=n_splits, test_size=0.3, random_state=0)
+    for split, (train_index, test_index) in enumerate(splitter.split(beats, is_anomaly)):
+        train_normal = beats[train_index][~is_anomaly[train_index]]
+        test_beats, test_is_anomaly = beats[test_index], is_anomaly[test_index]
+        fit_beats, validation_beats = scoring.split_normal(
+            train_normal, scoring.TRAINING_DEFAULTS[profile]["validation_fraction"], seed=split
+        )
+        for seed in seeds:
+            for name, builder in AUTOENCODERS.items():
+                keras.utils.set_random_seed(seed)
+                model = builder()
+                overrides = SEED_TRAINING if builder is models.seed_conv1d_ecg_autoencoder else {}
+                start = time.perf_counter()
+                history = scoring.fit_autoencoder(
+                    model, fit_beats, profile, validation_data=validation_beats, progress=False, **overrides
+                )
+                seconds = time.perf_counter() - start
+                metrics = evaluate(
+                    test_is_anomaly,
+                    scoring.reconstruction_errors(model, test_beats),
+                    scoring.reconstruction_errors(model, validation_beats),
+                )
+                rows.append({"detector": name, "split": split, "seed": seed, **metrics,
+                             "fit_seconds": seconds, "epochs": len(history.history["loss"])})
+                print(f"split {split} seed {seed} {name}: ROC-AUC {metrics['roc_auc']:.4f} "
+                      f"({seconds:.0f} s, {rows[-1]['epochs']} epochs)", flush=True)
+            for name, scores_of in baseline_functions(seed).items():
+                start = time.perf_counter()
+                test_scores, validation_scores = scores_of(fit_beats, test_beats), scores_of(fit_beats, validation_beats)
+                seconds = time.perf_counter() - start
+                rows.append({"detector": name, "split": split, "seed": seed,
+                             **evaluate(test_is_anomaly, test_scores, validation_scores),
+                             "fit_seconds": seconds, "epochs": np.nan})
+    return pd.DataFrame(rows)
+
+
+def baseline_functions(seed: int) -> dict:
+    return {
+        "Isolation Forest": lambda train, test: baselines.isolation_forest_scores(train, test, seed=seed),
+        "One-Class SVM": baselines.one_class_svm_scores,
+        "PCA reconstruction": baselines.pca_reconstruction_scores,
+        "k-nearest neighbours": baselines.knn_distance_scores,
+    }
+
+
+def summarise(results: pd.DataFrame) -> pd.DataFrame:
+    summary = defaultdict(dict)
+    for name, group in results.groupby("detector", sort=False):
+        for column in ("roc_auc", "pr_auc", "f1"):
+            summary[name][column] = f"{group[column].mean():.3f} ± {group[column].std():.3f}"
+        summary[name]["ROC-AUC min–max"] = f"{group['roc_auc'].min():.3f}–{group['roc_auc'].max():.3f}"
+        summary[name]["fit seconds"] = f"{group['fit_seconds'].mean():.1f}"
+        summary[name]["epochs"] = "" if group["epochs"].isna().all() else f"{group['epochs'].mean():.0f}"
+        summary[name]["runs"] = len(group)
+    table = pd.DataFrame(summary).T
+    table.columns = ["ROC-AUC", "PR-AUC", "F1 (mean + std threshold)", "ROC-AUC min–max", "fit seconds", "epochs", "runs"]
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", help="ECG file or folder (default: the shared real 300-beat subset)")
+    parser.add_argument("--profile", choices=env.PROFILES, default="full")
+    parser.add_argument("--splits", type=int, default=3)
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--output", type=Path)
+    arguments = parser.parse_args()
+
+    source = arguments.data or data.shared_data_file(data.ECG_DEV_FILE)
+    if source is None:
+        raise SystemExit("no data: pass --data, or clone the repository with ../shared beside it")
+    beats, is_anomaly = data.load_ecg(source)
+    started = time.perf_counter()
+    results = run(beats, is_anomaly, arguments.profile, arguments.splits, list(range(arguments.seeds)))
+    table = summarise(results)
+
+    output = arguments.output or Path(__file__).parent / "results" / f"ecg-{arguments.profile}.md"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    header = (
+        f"# ECG benchmark ({arguments.profile} profile)\n\n"
+        f"Data: {Path(source).name}, {len(beats)} beats ({is_anomaly.sum()} abnormal); "
+        f"{arguments.splits} stratified 70/30 splits x {arguments.seeds} seeds; "
+        f"mean ± std over runs. Machine: {platform.processor() or platform.machine()}, "
+        f"GPUs: {len(env.gpu_names())}; TensorFlow {env.versions()['tensorflow']}, "
+        f"Keras {keras.__version__}. Total time {time.perf_counter() - started:.0f} s.\n\n"
+    )
+    output.write_text(header + table.to_markdown() + "\n")
+    results.to_csv(output.with_suffix(".csv"), index=False)
+    print()
+    print(header + table.to_markdown())
+    print(f"\nWritten to {output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,281 @@
+"""Load, download and generate the course's data sets.
+
+ECG5000 (chapter 4, the ECG lab): :func:`load_ecg` reads TensorFlow's ``ecg.csv`` and
+the UCR archive's ``ECG5000_TRAIN.txt`` / ``ECG5000_TEST.txt``; :func:`locate_ecg`
+decides which file a lab uses in each profile; :func:`make_ecg_standin` writes a
+generated stand-in in the ``ecg.csv`` format when no real file is at hand.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from labutils import env
+
+ECG_URL = "http://storage.googleapis.com/download.tensorflow.org/data/ecg.csv"
+ECG_LENGTH = 140  # samples per heartbeat
+ECG_DEV_FILE = Path("ecg5000") / "ECG5000_DEV.txt"  # the real subset in ../shared/data
+_UCR_CLASSES = (1, 2, 3, 4, 5)  # 1 = normal, 2-5 = four kinds of abnormal beat
+
+
+# --------------------------------------------------------------------------- folders
+
+
+def data_dir() -> Path:
+    """Return the folder where real data files are looked for first and downloads cached.
+
+    ``LABUTILS_DATA_DIR`` when set; on Colab with Google Drive mounted, a folder on
+    Drive (so a download survives the session); otherwise ``~/.cache/labutils``.
+    """
+    configured = os.environ.get("LABUTILS_DATA_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    drive = Path("/content/drive/MyDrive")
+    if env.on_colab() and drive.is_dir():
+        return drive / "labutils-data"
+    cache_home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache_home) / "labutils"
+
+
+def shared_data_file(relative: str | Path) -> Path | None:
+    """Return ``shared/data/<relative>`` from a folder beside the repository, if present.
+
+    The course repository is cloned with ``shared/`` beside it for tests and the offline
+    book build; on a student's machine there is none and this returns ``None``.
+    """
+    starts = [Path.cwd().resolve(), Path(__file__).resolve().parent]
+    for start in starts:
+        for folder in (start, *start.parents):
+            candidate = folder / "shared" / "data" / relative
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+# --------------------------------------------------------------------------- ECG: reading
+
+
+def _read_ecg_file(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Read one ECG file in either format; see :func:`load_ecg`."""
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such ECG file")
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise ValueError(f"{path}: the file is empty")
+    binary = ValueError(f"{path}: this is a binary file, not ECG text (ecg.csv or UCR .txt)")
+    if b"\x00" in raw:
+        raise binary
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise binary from None
+
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    comma_separated = "," in lines[0][1]
+
+    def split(line: str) -> list[str]:
+        return line.split(",") if comma_separated else line.split()
+
+    first_number, first_line = lines[0]
+    width = len(split(first_line))
+    if width != ECG_LENGTH + 1:
+        raise ValueError(
+            f"{path}, line {first_number}: {width} columns, expected {ECG_LENGTH + 1} "
+            f"({ECG_LENGTH} samples and a label)"
+        )
+    rows = []
+    for number, line in lines:
+        fields = split(line)
+        if len(fields) != width:
+            raise ValueError(
+                f"{path}, line {number}: {len(fields)} columns where line {first_number} has "
+                f"{width}: the rows are ragged"
+            )
+        try:
+            values = [float(field) for field in fields]
+        except ValueError:
+            bad = next(field for field in fields if not _is_number(field))
+            raise ValueError(f"{path}, line {number}: {bad.strip()!r} is not a number") from None
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"{path}, line {number}: missing or infinite value (NaN or inf)")
+        rows.append(values)
+    table = np.asarray(rows, dtype=np.float64)
+    numbers = [number for number, _ in lines]
+
+    last_is_binary = bool(np.isin(table[:, -1], (0.0, 1.0)).all())
+    first_is_class = bool(np.isin(table[:, 0], _UCR_CLASSES).all())
+    if last_is_binary and (comma_separated or not first_is_class):
+        # TensorFlow's ecg.csv: 140 samples, then 1 = normal, 0 = abnormal.
+        return table[:, :-1].astype(np.float32), table[:, -1] == 0.0
+    if first_is_class:
+        # UCR archive: class first (1 = normal, 2-5 = abnormal), then 140 samples.
+        return table[:, 1:].astype(np.float32), table[:, 0] != 1.0
+    bad_last = numbers[int(np.argmin(np.isin(table[:, -1], (0.0, 1.0))))]
+    bad_first = numbers[int(np.argmin(np.isin(table[:, 0], _UCR_CLASSES)))]
+    raise ValueError(
+        f"{path}: labels outside both formats' sets: ecg.csv ends each line with 0 or 1 "
+        f"(line {bad_last} does not), the UCR format starts it with a class 1-5 "
+        f"(line {bad_first} does not)"
+    )
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _ecg_files_in(folder: Path) -> list[Path]:
+    """Real ECG files in ``folder`` or its ``ecg5000`` subfolder: ``ecg.csv`` first, else UCR files."""
+    for candidate_folder in (folder, folder / "ecg5000"):
+        if (candidate_folder / "ecg.csv").is_file():
+            return [candidate_folder / "ecg.csv"]
+        ucr_files = sorted(candidate_folder.glob("ECG5000_*.txt"))
+        if ucr_files:
+            return ucr_files
+    return []
+
+
+def load_ecg(path: str | Path | list[str | Path] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Load ECG5000 heartbeats: ``X`` float32 of shape (n, 140), ``is_anomaly`` bool of shape (n,).
+
+    ``path`` may be a file in either format, recognised by content: TensorFlow's
+    ``ecg.csv`` (comma separated, 140 samples then 1 = normal / 0 = abnormal) or the UCR
+    text format (whitespace separated, class first, class 1 = normal). A folder loads the
+    real files in it (``ecg.csv``, else every ``ECG5000_*.txt``); a list of files loads
+    them all. With no path, the files :func:`locate_ecg` chooses for the current
+    profile. Used by chapter 4 (the ECG lab).
+
+    Raises ``FileNotFoundError`` for a missing file and ``ValueError`` naming the file and
+    the problem for an empty, binary, ragged or malformed one.
+    """
+    if path is None:
+        paths, _ = locate_ecg()
+    elif isinstance(path, (list, tuple)):
+        paths = [Path(file) for file in path]
+    elif Path(path).is_dir():
+        paths = _ecg_files_in(Path(path))
+        if not paths:
+            raise FileNotFoundError(f"{path}: no ecg.csv or ECG5000_*.txt in this folder")
+    else:
+        paths = [Path(path)]
+    if not paths:
+        raise ValueError("load_ecg was given an empty list of files")
+    parts = [_read_ecg_file(file) for file in paths]
+    return np.concatenate([x for x, _ in parts]), np.concatenate([y for _, y in parts])
+
+
+# --------------------------------------------------------------------------- ECG: finding
+
+
+def locate_ecg(profile: str | None = None) -> tuple[list[Path], str]:
+    """Choose the ECG files for a profile and say where they come from.
+
+    In order: real files in :func:`data_dir` (any profile); in the full profile, a
+    cached download of TensorFlow's ``ecg.csv``; in the quick profile, the real
+    300-beat subset in ``../shared/data`` when present, else a generated stand-in. The
+    quick profile never touches the network. Returns the files and a one-line
+    description for the notebook to print.
+    """
+    profile = env.resolve_profile(profile)
+    folder = data_dir()
+    found = _ecg_files_in(folder)
+    if found:
+        names = ", ".join(file.name for file in found)
+        return found, f"real ECG5000 data from the data folder ({names} in {found[0].parent})"
+    if profile == "full":
+        downloaded = download_ecg(folder / "ecg5000")
+        return [downloaded], f"real ECG5000 data, TensorFlow's ecg.csv (cached in {downloaded.parent})"
+    shared = shared_data_file(ECG_DEV_FILE)
+    if shared is not None:
+        return [shared], f"real ECG5000 subset, 300 beats ({shared})"
+    standin = make_ecg_standin(Path(tempfile.gettempdir()) / "labutils-standin" / "ecg.csv")
+    return [standin], f"generated stand-in in the ecg.csv format, not real heartbeats ({standin})"
+
+
+def download_ecg(folder: str | Path, url: str | None = None) -> Path:
+    """Download TensorFlow's ``ecg.csv`` into ``folder`` once, and return its path.
+
+    The file is fetched into a staging folder with ``keras.utils.get_file``, checked by
+    :func:`load_ecg`, and only then moved into place, so an interrupted or bad download
+    never leaves a file that a later run would take for a good one. ``url`` (default
+    :data:`ECG_URL`) may be any URL urllib understands, ``file://`` included.
+    """
+    import keras
+
+    url = url or ECG_URL
+    folder = Path(folder)
+    target = folder / "ecg.csv"
+    if target.is_file():
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".download-", dir=folder))
+    try:
+        try:
+            fetched = Path(
+                keras.utils.get_file(fname="ecg.csv", origin=url, cache_dir=str(staging), cache_subdir=".")
+            )
+        except Exception as error:
+            raise OSError(
+                f"could not download {url} ({error}); put ecg.csv or the UCR files in "
+                f"{data_dir()} (LABUTILS_DATA_DIR), or run with LAB_PROFILE=quick"
+            ) from error
+        _read_ecg_file(fetched)  # raises ValueError on a bad download
+        os.replace(fetched, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+# --------------------------------------------------------------------------- ECG: stand-in
+
+
+def _bump(time: np.ndarray, centre: float, width: float) -> np.ndarray:
+    return np.exp(-0.5 * ((time - centre) / width) ** 2)
+
+
+def make_ecg_standin(
+    path: str | Path, n_normal: int = 175, n_anomalous: int = 125, seed: int = 0
+) -> Path:
+    """Write generated heartbeats in TensorFlow's ``ecg.csv`` format and return the path.
+
+    Normal beats: a deep early dip, a T wave and the next beat's rise, with jitter in
+    timing and amplitude. Anomalous beats: one of three deformations (inverted T wave,
+    a premature extra bump, a widened and shifted dip). Each beat is z-normalised as in
+    the UCR archive. The same class balance as the shared real subset by default.
+    """
+    if n_normal < 1 or n_anomalous < 0:
+        raise ValueError(f"need at least one normal beat and no negative counts, got {n_normal}, {n_anomalous}")
+    rng = np.random.default_rng(seed)
+    time = np.linspace(0.0, 1.0, ECG_LENGTH)
+    beats, labels = [], []
+    for index in range(n_normal + n_anomalous):
+        anomalous = index >= n_normal
+        shift = rng.normal(0.0, 0.01)
+        dip = -3.5 * rng.uniform(0.85, 1.15) * _bump(time, 0.04 + shift, 0.018)
+        t_wave = rng.uniform(0.8, 1.2) * _bump(time, 0.62 + shift, 0.08)
+        next_beat = 1.5 * _bump(time, 0.98 + shift, 0.025)
+        if anomalous:
+            kind = rng.integers(3)
+            if kind == 0:
+                t_wave = -t_wave
+            elif kind == 1:
+                t_wave = t_wave + 1.6 * _bump(time, rng.uniform(0.3, 0.45), 0.03)
+            else:
+                dip = -2.5 * _bump(time, 0.12 + shift, 0.05)
+        beat = dip + t_wave + next_beat + rng.normal(0.0, 0.08, ECG_LENGTH)
+        beats.append((beat - beat.mean()) / beat.std())
+        labels.append(0.0 if anomalous else 1.0)
+    table = np.column_stack([np.asarray(beats), labels])
+    order = rng.permutation(len(table))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savetxt(path, table[order], delimiter=",", fmt="%.6e")
+    return path

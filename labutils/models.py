@@ -1,0 +1,156 @@
+"""Keras 3 autoencoders, built with the functional API.
+
+Every builder returns a compiled ``keras.Model`` with ``.encoder`` and ``.decoder``
+sub-models. The ECG models (chapter 4) scale raw heartbeats to [0, 1] inside the
+encoder and back inside the decoder with one shared :class:`MinMaxScaling` layer, which
+:func:`labutils.scoring.fit_autoencoder` fits on the training beats: a model takes raw
+beats and returns raw beats, and test data can never be scaled with the wrong numbers.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import layers
+
+
+@keras.saving.register_keras_serializable(package="labutils")
+class MinMaxScaling(layers.Layer):
+    """Map values to [0, 1] with a minimum and maximum fitted by :meth:`adapt`.
+
+    Called with ``inverse=True`` it maps [0, 1] back to the original range. One scalar
+    minimum and maximum over all the training data, as in the seed ECG lab (not one per
+    time step, which would erase the shape of a beat).
+    """
+
+    def build(self, input_shape):
+        self.minimum = self.add_weight(shape=(), initializer="zeros", trainable=False, name="minimum")
+        self.maximum = self.add_weight(shape=(), initializer="ones", trainable=False, name="maximum")
+
+    def adapt(self, data) -> None:
+        """Fit the minimum and maximum on ``data`` (the training set only)."""
+        data = np.asarray(data)
+        low, high = float(np.min(data)), float(np.max(data))
+        if not high > low:
+            raise ValueError(f"cannot scale constant data (minimum = maximum = {low})")
+        if not self.built:
+            self.build(data.shape)
+        self.minimum.assign(low)
+        self.maximum.assign(high)
+
+    def call(self, inputs, inverse=False):
+        span = self.maximum - self.minimum
+        if inverse:
+            return inputs * span + self.minimum
+        return (inputs - self.minimum) / span
+
+
+def _autoencoder(encoder: keras.Model, decoder: keras.Model, name: str, learning_rate: float) -> keras.Model:
+    """Chain ``encoder`` and ``decoder`` into a compiled model (Adam, mean absolute error)."""
+    inputs = keras.Input(encoder.input_shape[1:], name="beat")
+    model = keras.Model(inputs, decoder(encoder(inputs)), name=name)
+    model.encoder = encoder
+    model.decoder = decoder
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mae")
+    return model
+
+
+def dense_ecg_autoencoder(
+    input_length: int = 140, latent_dim: int = 8, learning_rate: float = 3e-3
+) -> keras.Model:
+    """The ECG lab's dense autoencoder: 140 → 32 → 16 → 8 → 16 → 32 → 140 (chapter 4).
+
+    Takes (batch, 140) raw beats. ReLU hidden layers; a sigmoid output, because the
+    scaled beats lie in [0, 1]; mean absolute error, as in the seed lab. Adam's learning
+    rate is 3e-3 rather than Keras's 1e-3: on a few hundred beats, training otherwise
+    lingers for many epochs on a plateau where every output is the average beat.
+    """
+    if input_length < 1 or latent_dim < 1:
+        raise ValueError(f"input_length and latent_dim must be positive, got {input_length}, {latent_dim}")
+    scaling = MinMaxScaling(name="minmax_scaling")
+
+    beat = keras.Input((input_length,), name="beat")
+    hidden = scaling(beat)
+    hidden = layers.Dense(32, activation="relu")(hidden)
+    hidden = layers.Dense(16, activation="relu")(hidden)
+    code = layers.Dense(latent_dim, activation="relu", name="code")(hidden)
+    encoder = keras.Model(beat, code, name="encoder")
+
+    code_input = keras.Input((latent_dim,), name="code")
+    hidden = layers.Dense(16, activation="relu")(code_input)
+    hidden = layers.Dense(32, activation="relu")(hidden)
+    scaled = layers.Dense(input_length, activation="sigmoid")(hidden)
+    decoder = keras.Model(code_input, scaling(scaled, inverse=True), name="decoder")
+    return _autoencoder(encoder, decoder, "dense_ecg_autoencoder", learning_rate)
+
+
+def conv1d_ecg_autoencoder(
+    input_length: int = 140, latent_dim: int = 8, learning_rate: float = 3e-3
+) -> keras.Model:
+    """The ECG lab's convolutional autoencoder, designed to beat the dense one (chapter 4).
+
+    Takes (batch, 140, 1) raw beats. Two Conv1D(kernel 7) + max-pool stages (140 → 70 →
+    35 steps), a dense bottleneck of ``latent_dim`` numbers, and the mirror image with
+    up-sampling back to 140, ending in a sigmoid. The narrow bottleneck is what keeps
+    the model from learning to copy anomalous beats as well as normal ones.
+    """
+    if input_length % 4 or input_length < 4:
+        raise ValueError(f"input_length must be a positive multiple of 4 (two 2x poolings), got {input_length}")
+    if latent_dim < 1:
+        raise ValueError(f"latent_dim must be positive, got {latent_dim}")
+    scaling = MinMaxScaling(name="minmax_scaling")
+    pooled_length, pooled_channels = input_length // 4, 16
+
+    beat = keras.Input((input_length, 1), name="beat")
+    hidden = scaling(beat)
+    hidden = layers.Conv1D(32, 7, padding="same", activation="relu")(hidden)
+    hidden = layers.MaxPooling1D(2)(hidden)
+    hidden = layers.Conv1D(pooled_channels, 7, padding="same", activation="relu")(hidden)
+    hidden = layers.MaxPooling1D(2)(hidden)
+    hidden = layers.Flatten()(hidden)
+    code = layers.Dense(latent_dim, activation="relu", name="code")(hidden)
+    encoder = keras.Model(beat, code, name="encoder")
+
+    code_input = keras.Input((latent_dim,), name="code")
+    hidden = layers.Dense(pooled_length * pooled_channels, activation="relu")(code_input)
+    hidden = layers.Reshape((pooled_length, pooled_channels))(hidden)
+    hidden = layers.UpSampling1D(2)(hidden)
+    hidden = layers.Conv1D(pooled_channels, 7, padding="same", activation="relu")(hidden)
+    hidden = layers.UpSampling1D(2)(hidden)
+    hidden = layers.Conv1D(32, 7, padding="same", activation="relu")(hidden)
+    scaled = layers.Conv1D(1, 7, padding="same", activation="sigmoid")(hidden)
+    decoder = keras.Model(code_input, scaling(scaled, inverse=True), name="decoder")
+    return _autoencoder(encoder, decoder, "conv1d_ecg_autoencoder", learning_rate)
+
+
+def seed_conv1d_ecg_autoencoder(input_length: int = 140, learning_rate: float = 1e-3) -> keras.Model:
+    """The original lab's Conv1D autoencoder, kept as a lesson (chapter 4).
+
+    Its layers as the seed wrote them: kernels of 64 and 32 steps, pooling 140 → 70 →
+    10, no dense bottleneck (10 × 16 = 160 numbers for a 140-sample beat: no
+    compression at all), and a ReLU output. Scaling as in the other ECG models, so
+    that only the architecture differs. Train it as the seed did (20 epochs, batch 512)
+    to see what went wrong.
+    """
+    if input_length % 14:
+        raise ValueError(f"input_length must be a multiple of 14 (pooling by 2 then 7), got {input_length}")
+    scaling = MinMaxScaling(name="minmax_scaling")
+
+    beat = keras.Input((input_length, 1), name="beat")
+    hidden = scaling(beat)
+    hidden = layers.Conv1D(40, 64, padding="same", activation="relu")(hidden)
+    hidden = layers.Conv1D(16, 32, padding="same", activation="relu")(hidden)
+    hidden = layers.MaxPooling1D(2)(hidden)
+    hidden = layers.Conv1D(16, 8, padding="same", activation="relu")(hidden)
+    code = layers.MaxPooling1D(7, padding="same", name="code")(hidden)
+    encoder = keras.Model(beat, code, name="encoder")
+
+    code_input = keras.Input(encoder.output.shape[1:], name="code")
+    hidden = layers.Conv1D(16, 8, padding="same", activation="relu")(code_input)
+    hidden = layers.UpSampling1D(7)(hidden)
+    hidden = layers.Conv1D(16, 32, padding="same", activation="relu")(hidden)
+    hidden = layers.UpSampling1D(2)(hidden)
+    hidden = layers.Conv1D(16, 32, padding="same", activation="relu")(hidden)
+    scaled = layers.Conv1D(1, 64, padding="same", activation="relu")(hidden)
+    decoder = keras.Model(code_input, scaling(scaled, inverse=True), name="decoder")
+    return _autoencoder(encoder, decoder, "seed_conv1d_ecg_autoencoder", learning_rate)

@@ -1,0 +1,47 @@
+"""The book's configuration agrees with the repository: one URL, every notebook in the TOC, citations exist."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+import labutils
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def toc_files(entries) -> list[str]:
+    files = []
+    for entry in entries:
+        if "file" in entry:
+            files.append(entry["file"])
+        for key in ("chapters", "sections", "parts"):
+            files.extend(toc_files(entry.get(key, [])))
+    return files
+
+
+def test_one_repository_url_everywhere():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["repository"]["url"] == labutils.REPOSITORY_URL
+    assert labutils.REPOSITORY_URL in (ROOT / "pyproject.toml").read_text()
+    assert labutils.REPOSITORY_URL in (ROOT / "README.md").read_text()
+
+
+def test_every_notebook_is_in_the_toc_and_every_toc_file_exists():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"], *toc_files(toc.get("parts", []))]
+    for file in files:
+        assert any((ROOT / f"{file}{suffix}").is_file() for suffix in ("", ".md", ".ipynb")), file
+    for notebook in (ROOT / "notebooks").glob("*.ipynb"):
+        assert f"notebooks/{notebook.stem}" in files, f"{notebook.name} is not in _toc.yml"
+
+
+def test_every_citation_is_in_the_bibliography():
+    keys = set(re.findall(r"@\w+\{([^,]+),", (ROOT / "book" / "references.bib").read_text()))
+    sources = [*(ROOT / "book").glob("*.md"), *(ROOT / "notebooks").glob("*.ipynb")]
+    cited = {key.strip() for source in sources for group in re.findall(r"\{cite[pt]?\}`([^`]+)`", source.read_text())
+             for key in group.split(",")}
+    assert cited, "no citations found"
+    assert cited <= keys, f"cited but not in references.bib: {cited - keys}"

@@ -1,0 +1,155 @@
+"""labutils.data: the ECG loaders, the profile-dependent choice of file, downloads, stand-ins."""
+
+from __future__ import annotations
+
+import urllib.request
+
+import numpy as np
+import pytest
+
+from labutils import data
+
+
+def write_csv(path, beats, is_normal):
+    np.savetxt(path, np.column_stack([beats, is_normal]), delimiter=",", fmt="%.6e")
+    return path
+
+
+def test_reads_real_ucr_subset(ecg_dev_file):
+    beats, is_anomaly = data.load_ecg(ecg_dev_file)
+    assert beats.shape == (300, 140) and beats.dtype == np.float32
+    assert is_anomaly.shape == (300,) and is_anomaly.dtype == bool
+    assert (~is_anomaly).sum() == 175 and is_anomaly.sum() == 125  # as the data README says
+    assert beats[0, 0] == pytest.approx(-0.11252183)  # the first sample of the file's first line
+
+
+def test_csv_format_round_trip_matches_ucr(ecg_dev_file, tmp_path):
+    beats, is_anomaly = data.load_ecg(ecg_dev_file)
+    csv_path = write_csv(tmp_path / "ecg.csv", beats, (~is_anomaly).astype(float))
+    csv_beats, csv_is_anomaly = data.load_ecg(csv_path)
+    np.testing.assert_allclose(csv_beats, beats, rtol=1e-6)
+    np.testing.assert_array_equal(csv_is_anomaly, is_anomaly)
+
+
+def test_format_is_recognised_by_content_not_name(tmp_path):
+    beats = np.random.default_rng(0).normal(size=(4, 140))
+    ucr = tmp_path / "misleading.csv"
+    np.savetxt(ucr, np.column_stack([[1, 2, 1, 5], beats]))  # UCR layout, .csv name
+    assert data.load_ecg(ucr)[1].tolist() == [False, True, False, True]
+    tensorflow = tmp_path / "ECG5000_TRAIN.txt"
+    write_csv(tensorflow, beats, [1, 0, 0, 1])  # ecg.csv layout, UCR name
+    assert data.load_ecg(tensorflow)[1].tolist() == [False, True, True, False]
+
+
+def test_folder_and_list_of_files(tmp_path):
+    beats = np.random.default_rng(0).normal(size=(3, 140))
+    np.savetxt(tmp_path / "ECG5000_TRAIN.txt", np.column_stack([[1, 1, 2], beats]))
+    np.savetxt(tmp_path / "ECG5000_TEST.txt", np.column_stack([[3, 1, 1], beats]))
+    from_folder = data.load_ecg(tmp_path)
+    from_list = data.load_ecg([tmp_path / "ECG5000_TEST.txt", tmp_path / "ECG5000_TRAIN.txt"])
+    assert from_folder[0].shape == (6, 140) and from_folder[1].sum() == 2
+    assert from_list[1].tolist() == [True, False, False, False, False, True]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"\n  \n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+        (bytes(range(128, 256)), "binary"),
+        (b"1 2 3\n", "3 columns, expected 141"),
+        (("1 " + "0.5 " * 140 + "\n1 " + "0.5 " * 139 + "\n").encode(), "line 2: 140 columns where line 1 has 141"),
+        (("1 " + "0.5 " * 139 + "nan\n").encode(), "line 1: missing or infinite"),
+        (("1 " + "0.5 " * 139 + "abc\n").encode(), "'abc' is not a number"),
+        (("7 " + "0.5 " * 140 + "\n").encode(), "labels outside"),
+        ((",".join(["0.5"] * 140) + ",2\n").encode(), "labels outside"),
+    ],
+)
+def test_bad_files_name_the_file_and_the_problem(tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=message) as raised:
+        data.load_ecg(path)
+    assert str(path) in str(raised.value)
+
+
+def test_missing_file_and_empty_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nothing.csv"):
+        data.load_ecg(tmp_path / "nothing.csv")
+    with pytest.raises(FileNotFoundError, match="no ecg.csv"):
+        data.load_ecg(tmp_path)
+
+
+def test_real_file_in_data_dir_wins_in_any_profile(isolated_data_dir, monkeypatch):
+    write_csv(isolated_data_dir / "ecg.csv", np.zeros((2, 140)), [1, 0])
+    for profile in ("quick", "full"):
+        files, source = data.locate_ecg(profile)
+        assert files == [isolated_data_dir / "ecg.csv"]
+        assert "real ECG5000 data from the data folder" in source
+
+
+def test_quick_profile_uses_shared_subset(ecg_dev_file):
+    files, source = data.locate_ecg("quick")
+    assert files == [ecg_dev_file] and "300 beats" in source
+
+
+def test_quick_profile_falls_back_to_standin_without_network(monkeypatch):
+    monkeypatch.setattr(data, "shared_data_file", lambda relative: None)
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the quick profile touched the network")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    monkeypatch.setattr(urllib.request, "urlretrieve", no_network)
+    files, source = data.locate_ecg("quick")
+    assert "generated stand-in" in source
+    beats, is_anomaly = data.load_ecg(files)
+    assert beats.shape == (300, 140) and is_anomaly.sum() == 125
+
+
+def test_standin_is_ecg_csv_format_and_z_normalised(tmp_path):
+    path = data.make_ecg_standin(tmp_path / "ecg.csv", n_normal=20, n_anomalous=10, seed=3)
+    first_line = path.read_text().splitlines()[0].split(",")
+    assert len(first_line) == 141 and float(first_line[-1]) in (0.0, 1.0)
+    beats, is_anomaly = data.load_ecg(path)
+    assert beats.shape == (30, 140) and is_anomaly.sum() == 10
+    np.testing.assert_allclose(beats.mean(axis=1), 0, atol=1e-5)
+    np.testing.assert_allclose(beats.std(axis=1), 1, atol=1e-4)
+    again, _ = data.load_ecg(data.make_ecg_standin(tmp_path / "again.csv", n_normal=20, n_anomalous=10, seed=3))
+    np.testing.assert_array_equal(beats, again)  # deterministic for a seed
+    with pytest.raises(ValueError):
+        data.make_ecg_standin(tmp_path / "x.csv", n_normal=0)
+
+
+def test_full_profile_downloads_once_into_cache(isolated_data_dir, tmp_path, monkeypatch, ecg_dev_file):
+    monkeypatch.setattr(data, "ECG_URL", ecg_dev_file.as_uri())
+    files, source = data.locate_ecg("full")
+    assert files == [isolated_data_dir / "ecg5000" / "ecg.csv"] and "TensorFlow's ecg.csv" in source
+    assert data.load_ecg(files)[0].shape == (300, 140)
+    assert sorted(path.name for path in (isolated_data_dir / "ecg5000").iterdir()) == ["ecg.csv"]
+    monkeypatch.setattr(data, "ECG_URL", (tmp_path / "gone.csv").as_uri())
+    assert data.locate_ecg("full")[0] == files  # cached: no second download
+
+
+def test_failed_download_leaves_nothing_behind(tmp_path):
+    folder = tmp_path / "cache"
+    with pytest.raises(OSError, match="could not download"):
+        data.download_ecg(folder, url=(tmp_path / "missing.csv").as_uri())
+    assert list(folder.iterdir()) == []
+
+
+def test_bad_download_is_rejected_and_removed(tmp_path):
+    not_ecg = tmp_path / "page.html"
+    not_ecg.write_text("<html>Service unavailable</html>\n")
+    folder = tmp_path / "cache"
+    with pytest.raises(ValueError, match="columns"):
+        data.download_ecg(folder, url=not_ecg.as_uri())
+    assert list(folder.iterdir()) == []
+
+
+def test_data_dir_honours_environment(isolated_data_dir, monkeypatch):
+    assert data.data_dir() == isolated_data_dir
+    monkeypatch.delenv("LABUTILS_DATA_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere/cache")
+    assert str(data.data_dir()) == "/somewhere/cache/labutils"

@@ -1,0 +1,88 @@
+"""labutils.models: shapes, parameter counts, encoder/decoder halves, the scaling layer."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from labutils import models
+
+
+def dense_parameters(sizes):
+    return sum(inputs * outputs + outputs for inputs, outputs in zip(sizes, sizes[1:]))
+
+
+def conv_parameters(kernel, inputs, outputs):
+    return kernel * inputs * outputs + outputs
+
+
+def test_dense_autoencoder_shapes_and_parameters():
+    model = models.dense_ecg_autoencoder()
+    assert model.input_shape == (None, 140) and model.output_shape == (None, 140)
+    assert model.encoder.output_shape == (None, 8) and model.decoder.input_shape == (None, 8)
+    expected = dense_parameters([140, 32, 16, 8, 16, 32, 140])
+    assert sum(int(np.prod(weight.shape)) for weight in model.trainable_weights) == expected == 10484
+    assert model.count_params() == expected + 2  # the shared scaling layer's minimum and maximum, once
+    assert model.loss == "mae"
+
+
+def test_conv1d_autoencoder_shapes_and_parameters():
+    model = models.conv1d_ecg_autoencoder()
+    assert model.input_shape == (None, 140, 1) and model.output_shape == (None, 140, 1)
+    assert model.encoder.output_shape == (None, 8)
+    expected = (
+        conv_parameters(7, 1, 32) + conv_parameters(7, 32, 16) + (35 * 16 * 8 + 8)  # encoder
+        + (8 * 35 * 16 + 35 * 16) + conv_parameters(7, 16, 16) + conv_parameters(7, 16, 32)
+        + conv_parameters(7, 32, 1)  # decoder
+    )
+    assert model.count_params() == expected + 2
+
+
+def test_seed_conv1d_autoencoder_has_no_compression():
+    model = models.seed_conv1d_ecg_autoencoder()
+    assert model.encoder.output_shape == (None, 10, 16)  # 160 numbers for a 140-sample beat
+    assert model.output_shape == (None, 140, 1)
+    assert model.decoder.layers[-2].activation.__name__ == "relu"
+
+
+@pytest.mark.parametrize("builder", [models.dense_ecg_autoencoder, models.conv1d_ecg_autoencoder])
+def test_encoder_then_decoder_equals_the_model(builder):
+    keras.utils.set_random_seed(0)
+    model = builder()
+    beats = np.random.default_rng(0).normal(size=(5, *model.input_shape[1:])).astype("float32")
+    whole = keras.ops.convert_to_numpy(model(beats))
+    halves = keras.ops.convert_to_numpy(model.decoder(model.encoder(beats)))
+    np.testing.assert_allclose(whole, halves, rtol=1e-5, atol=1e-6)
+
+
+def test_minmax_scaling_round_trip_and_range():
+    scaling = models.MinMaxScaling()
+    training = np.array([[-2.0, 0.0, 6.0]], dtype="float32")
+    scaling.adapt(training)
+    scaled = keras.ops.convert_to_numpy(scaling(training))
+    np.testing.assert_allclose(scaled, [[0.0, 0.25, 1.0]])
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(scaling(scaled, inverse=True)), training)
+    with pytest.raises(ValueError, match="constant"):
+        scaling.adapt(np.ones((3, 4)))
+
+
+def test_decoder_output_spans_the_training_range():
+    model = models.dense_ecg_autoencoder()
+    model.encoder.get_layer("minmax_scaling").adapt(np.array([-5.0, 3.0]))
+    outputs = keras.ops.convert_to_numpy(model(np.zeros((2, 140), "float32")))
+    assert outputs.min() > -5.0 and outputs.max() < 3.0  # sigmoid output, scaled back
+
+
+@pytest.mark.parametrize(
+    ("builder", "arguments"),
+    [
+        (models.dense_ecg_autoencoder, {"latent_dim": 0}),
+        (models.conv1d_ecg_autoencoder, {"input_length": 142}),
+        (models.conv1d_ecg_autoencoder, {"latent_dim": -1}),
+        (models.seed_conv1d_ecg_autoencoder, {"input_length": 100}),
+    ],
+)
+def test_bad_sizes_raise_value_error(builder, arguments):
+    with pytest.raises(ValueError):
+        builder(**arguments)

@@ -1,0 +1,62 @@
+"""labutils.tracking: TensorBoard always; Weights & Biases only when configured, never prompting."""
+
+from __future__ import annotations
+
+import keras
+import pytest
+
+from labutils import tracking
+
+
+@pytest.fixture
+def no_wandb_key(monkeypatch, tmp_path):
+    monkeypatch.delenv("WANDB_API_KEY", raising=False)
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+
+
+@pytest.fixture
+def fake_wandb_init(monkeypatch):
+    """Record wandb.init calls instead of starting a run (an online run needs the network)."""
+    import wandb
+    import wandb.integration.keras
+
+    calls = []
+    monkeypatch.setattr(wandb, "init", lambda **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(wandb.integration.keras, "WandbMetricsLogger", lambda: keras.callbacks.Callback())
+    return calls
+
+
+def test_without_a_key_only_tensorboard(no_wandb_key, fake_wandb_init, tmp_path):
+    callbacks = tracking.callbacks("ECG dense / run 1", log_root=tmp_path)
+    assert [type(callback) for callback in callbacks] == [keras.callbacks.TensorBoard]
+    assert callbacks[0].log_dir == str(tmp_path / "ECG-dense-run-1")
+    assert fake_wandb_init == []
+
+
+def test_asked_for_without_a_key_logs_offline_without_prompting(no_wandb_key, tmp_path):
+    """A real run: with no key and no terminal, wandb must log offline, not ask for a key."""
+    import wandb
+    from wandb.integration.keras import WandbMetricsLogger
+
+    try:
+        callbacks = tracking.callbacks("run", log_root=tmp_path, use_wandb=True)
+        assert isinstance(callbacks[1], WandbMetricsLogger)
+        assert wandb.run.settings.mode == "offline"
+    finally:
+        wandb.finish()
+    assert list((tmp_path / "run" / "wandb").glob("offline-run-*"))
+
+
+def test_a_configured_key_logs_online(monkeypatch, fake_wandb_init, tmp_path):
+    monkeypatch.setenv("WANDB_API_KEY", "x" * 40)
+    assert tracking.wandb_key_configured()
+    tracking.callbacks("run", log_root=tmp_path)
+    assert fake_wandb_init[0]["mode"] == "online" and fake_wandb_init[0]["project"] == tracking.WANDB_PROJECT
+
+
+def test_netrc_entry_counts_as_a_key(monkeypatch, tmp_path):
+    monkeypatch.delenv("WANDB_API_KEY", raising=False)
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine api.wandb.ai\n  login user\n  password secret\n")
+    monkeypatch.setenv("NETRC", str(netrc))
+    assert tracking.wandb_key_configured()
