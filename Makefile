@@ -24,9 +24,18 @@ $(INSTALLED): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	touch $@
 
-book: $(INSTALLED)
-	$(BIN)/jupyter-book build . --path-output $(BOOK_OUTPUT) --warningiserror --nitpick
+# A built page cannot redraw a progress bar in place: TQDM_MININTERVAL makes tqdm print
+# only its first and last state there (Colab and terminals keep live bars).
+book: $(INSTALLED) $(BOOK_OUTPUT)/.labutils-stamp
+	TQDM_MININTERVAL=3600 $(BIN)/jupyter-book build . --path-output $(BOOK_OUTPUT) --warningiserror --nitpick
 	@echo "The book is in $(BOOK_OUTPUT)/_build/html/index.html"
+
+# Sphinx and the execution cache only notice changed notebooks: when labutils or the
+# installed requirements change, rebuild this profile from scratch so no page is stale.
+$(BOOK_OUTPUT)/.labutils-stamp: $(wildcard labutils/*.py) $(INSTALLED)
+	rm -rf $(BOOK_OUTPUT)/_build
+	mkdir -p $(BOOK_OUTPUT)
+	touch $@
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest

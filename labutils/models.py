@@ -85,14 +85,16 @@ def dense_ecg_autoencoder(
 
 
 def conv1d_ecg_autoencoder(
-    input_length: int = 140, latent_dim: int = 8, learning_rate: float = 3e-3
+    input_length: int = 140, latent_dim: int = 8, learning_rate: float = 1e-3
 ) -> keras.Model:
     """The ECG lab's convolutional autoencoder, designed to beat the dense one (chapter 4).
 
     Takes (batch, 140, 1) raw beats. Two Conv1D(kernel 7) + max-pool stages (140 → 70 →
     35 steps), a dense bottleneck of ``latent_dim`` numbers, and the mirror image with
     up-sampling back to 140, ending in a sigmoid. The narrow bottleneck is what keeps
-    the model from learning to copy anomalous beats as well as normal ones.
+    the model from learning to copy anomalous beats as well as normal ones. Adam keeps
+    Keras's learning rate of 1e-3: in the benchmark's tuning runs it beat 3e-3 here
+    (mean ROC-AUC 0.995 against 0.991), while the dense model does better with 3e-3.
     """
     if input_length % 4 or input_length < 4:
         raise ValueError(f"input_length must be a positive multiple of 4 (two 2x poolings), got {input_length}")

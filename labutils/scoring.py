@@ -97,9 +97,10 @@ def fit_autoencoder(
         from tqdm.std import tqdm
 
         # A plain-text bar on stdout renders in Colab, a terminal and the built book alike
-        # (the book drops stderr, where TensorFlow's C++ start-up messages go).
+        # (the book drops stderr, where TensorFlow's C++ start-up messages go). `make book`
+        # sets TQDM_MININTERVAL so that the pages show only the bar's first and last state.
         all_callbacks.append(
-            TqdmCallback(verbose=0, tqdm_class=tqdm, desc=model.name, mininterval=1.0, file=sys.stdout)
+            TqdmCallback(epochs=epochs, verbose=0, tqdm_class=tqdm, desc=model.name, file=sys.stdout)
         )
     all_callbacks.extend(callbacks or [])
     return model.fit(
