@@ -72,7 +72,8 @@ def run(beats, is_anomaly, profile: str, n_splits: int, seeds: list[int], split_
                       f"({seconds:.0f} s, {rows[-1]['epochs']} epochs)", flush=True)
             for name, scores_of in baseline_functions(seed).items():
                 start = time.perf_counter()
-                test_scores, validation_scores = scores_of(fit_beats, test_beats), scores_of(fit_beats, validation_beats)
+                test_scores = scores_of(fit_beats, test_beats)
+                validation_scores = scores_of(fit_beats, validation_beats)
                 seconds = time.perf_counter() - start
                 rows.append({"detector": name, "split": split, "seed": seed,
                              **evaluate(test_is_anomaly, test_scores, validation_scores),
@@ -99,7 +100,9 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
         summary[name]["epochs"] = "" if group["epochs"].isna().all() else f"{group['epochs'].mean():.0f}"
         summary[name]["runs"] = len(group)
     table = pd.DataFrame(summary).T
-    table.columns = ["ROC-AUC", "PR-AUC", "F1 (mean + std threshold)", "ROC-AUC min–max", "fit seconds", "epochs", "runs"]
+    table.columns = [
+        "ROC-AUC", "PR-AUC", "F1 (mean + std threshold)", "ROC-AUC min–max", "fit seconds", "epochs", "runs"
+    ]
     return table
 
 
@@ -119,7 +122,8 @@ def main() -> None:
         raise SystemExit("no data: pass --data, or clone the repository with ../shared beside it")
     beats, is_anomaly = data.load_ecg(source)
     started = time.perf_counter()
-    results = run(beats, is_anomaly, arguments.profile, arguments.splits, list(range(arguments.seeds)), arguments.split_seed)
+    seeds = list(range(arguments.seeds))
+    results = run(beats, is_anomaly, arguments.profile, arguments.splits, seeds, arguments.split_seed)
     table = summarise(results)
 
     output = arguments.output or Path(__file__).parent / "results" / f"ecg-{arguments.profile}.md"

@@ -27,7 +27,8 @@ def _finish(figure: Figure) -> Figure:
 
 def plot_beats(beats_by_title: dict[str, np.ndarray], ylabel: str = "amplitude") -> Figure:
     """Plot a few signals side by side, one panel per title, e.g. a normal and an abnormal beat."""
-    figure, axes = plt.subplots(1, len(beats_by_title), figsize=(5 * len(beats_by_title), 3.2), sharey=True, squeeze=False)
+    panels = len(beats_by_title)
+    figure, axes = plt.subplots(1, panels, figsize=(5 * panels, 3.2), sharey=True, squeeze=False)
     for axis, (title, beats) in zip(axes[0], beats_by_title.items()):
         beats = np.atleast_2d(beats)
         for beat in beats:
@@ -66,7 +67,9 @@ def plot_error_histograms(
     figure, axis = plt.subplots(figsize=(8, 3.6))
     bins = np.histogram_bin_edges(np.concatenate([normal_errors, anomalous_errors]), bins=40)
     axis.hist(normal_errors, bins=bins, alpha=0.6, color=NORMAL_COLOUR, label=f"normal ({len(normal_errors)})")
-    axis.hist(anomalous_errors, bins=bins, alpha=0.6, color=ANOMALY_COLOUR, label=f"anomalous ({len(anomalous_errors)})")
+    axis.hist(
+        anomalous_errors, bins=bins, alpha=0.6, color=ANOMALY_COLOUR, label=f"anomalous ({len(anomalous_errors)})"
+    )
     for (name, value), style in zip((thresholds or {}).items(), ("-", "--", ":", "-.")):
         axis.axvline(value, color="black", linestyle=style, label=f"{name}: {value:.3f}")
     axis.set(title=title, xlabel="mean absolute reconstruction error", ylabel="beats")

@@ -38,7 +38,7 @@ def split_normal(x_normal, validation_fraction: float, seed: int = 42) -> tuple[
     x_normal = np.asarray(x_normal)
     if not 0.0 < validation_fraction < 1.0:
         raise ValueError(f"validation_fraction must be between 0 and 1, got {validation_fraction}")
-    n_validation = max(1, int(round(validation_fraction * len(x_normal))))
+    n_validation = max(1, round(validation_fraction * len(x_normal)))
     if len(x_normal) - n_validation < 1:
         raise ValueError(f"{len(x_normal)} normal examples are too few to split off a validation set")
     order = np.random.default_rng(seed).permutation(len(x_normal))

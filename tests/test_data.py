@@ -75,9 +75,9 @@ def test_bad_files_name_the_file_and_the_problem(tmp_path, content, message):
 
 
 def test_missing_file_and_empty_folder(tmp_path):
-    with pytest.raises(FileNotFoundError, match="nothing.csv"):
+    with pytest.raises(FileNotFoundError, match=r"nothing\.csv"):
         data.load_ecg(tmp_path / "nothing.csv")
-    with pytest.raises(FileNotFoundError, match="no ecg.csv"):
+    with pytest.raises(FileNotFoundError, match=r"no ecg\.csv"):
         data.load_ecg(tmp_path)
 
 

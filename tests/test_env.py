@@ -20,7 +20,7 @@ def test_profile(monkeypatch, value, expected):
 
 def test_unknown_profile_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("LAB_PROFILE", "fast")
-    with pytest.raises(ValueError, match="'fast'.*full, quick"):
+    with pytest.raises(ValueError, match=r"'fast'.*full, quick"):
         env.profile()
     with pytest.raises(ValueError):
         env.resolve_profile("fast")
@@ -42,7 +42,7 @@ def test_setup_seeds_and_reports(monkeypatch, capsys):
 
 def test_full_profile_without_gpu_gives_a_hint(monkeypatch, capsys):
     monkeypatch.setenv("LAB_PROFILE", "full")
-    monkeypatch.setattr(env, "gpu_names", lambda: [])
+    monkeypatch.setattr(env, "gpu_names", list)
     env.setup()
     assert "meant for a GPU and none was found" in capsys.readouterr().out
     monkeypatch.setattr(env, "on_colab", lambda: True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import keras
 import numpy as np
 import pytest
@@ -10,7 +12,7 @@ from labutils import models
 
 
 def dense_parameters(sizes):
-    return sum(inputs * outputs + outputs for inputs, outputs in zip(sizes, sizes[1:]))
+    return sum(inputs * outputs + outputs for inputs, outputs in itertools.pairwise(sizes))
 
 
 def conv_parameters(kernel, inputs, outputs):

@@ -56,7 +56,9 @@ def test_runs_top_to_bottom_in_quick_profile(path, tmp_path, monkeypatch):
     monkeypatch.setenv("LAB_PROFILE", "quick")
     notebook = read(path)
     # Run in a scratch folder so logs and downloads never land in the repository.
-    NotebookClient(notebook, timeout=1200, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    scratch = {"metadata": {"path": str(tmp_path)}}
+    client = NotebookClient(notebook, timeout=1200, kernel_name="python3", resources=scratch)
+    client.execute()
     text = "\n".join(
         output.get("text", "") for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs
     )
