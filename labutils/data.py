@@ -133,11 +133,19 @@ def _is_number(text: str) -> bool:
 
 
 def _ecg_files_in(folder: Path) -> list[Path]:
-    """Real ECG files in ``folder`` or its ``ecg5000`` subfolder: ``ecg.csv`` first, else UCR files."""
+    """Real ECG files in ``folder`` or its ``ecg5000`` subfolder.
+
+    ``ecg.csv`` first; else the UCR ``ECG5000_TRAIN.txt`` and ``ECG5000_TEST.txt``; else any
+    other ``ECG5000_*.txt`` (such as the shared subset, which is drawn from TRAIN and must
+    not be loaded beside it).
+    """
     for candidate_folder in (folder, folder / "ecg5000"):
         if (candidate_folder / "ecg.csv").is_file():
             return [candidate_folder / "ecg.csv"]
-        ucr_files = sorted(candidate_folder.glob("ECG5000_*.txt"))
+        ucr_files = [
+            candidate_folder / name for name in ("ECG5000_TRAIN.txt", "ECG5000_TEST.txt")
+            if (candidate_folder / name).is_file()
+        ] or sorted(candidate_folder.glob("ECG5000_*.txt"))
         if ucr_files:
             return ucr_files
     return []

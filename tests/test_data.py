@@ -74,6 +74,14 @@ def test_bad_files_name_the_file_and_the_problem(tmp_path, content, message):
     assert str(path) in str(raised.value)
 
 
+def test_folder_prefers_train_and_test_over_other_ucr_files(tmp_path):
+    beats = np.random.default_rng(0).normal(size=(2, 140))
+    for name in ("ECG5000_DEV.txt", "ECG5000_TEST.txt", "ECG5000_TRAIN.txt"):
+        np.savetxt(tmp_path / name, np.column_stack([[1, 2], beats]))
+    assert [path.name for path in data._ecg_files_in(tmp_path)] == ["ECG5000_TRAIN.txt", "ECG5000_TEST.txt"]
+    assert data.load_ecg(tmp_path)[0].shape == (4, 140)
+
+
 def test_missing_file_and_empty_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"nothing\.csv"):
         data.load_ecg(tmp_path / "nothing.csv")
