@@ -1,7 +1,8 @@
 """Classical anomaly detectors from scikit-learn, trained on the same normal examples.
 
 Each returns one score per test example, higher = more anomalous, so they can sit in
-the same table as the autoencoders. Used by chapter 4 (the ECG lab) and the benchmarks.
+the same table as the autoencoders. Used by chapter 1 (the toy detectors), chapter 4
+(the ECG lab) and the benchmarks.
 
 The data need no scaling here: one global min-max scaling (what the autoencoders use)
 does not change which points are near each other, so none of these scores' rankings.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.ensemble import IsolationForest
-from sklearn.neighbors import NearestNeighbors
+from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
 from sklearn.svm import OneClassSVM
 
 
@@ -49,6 +50,13 @@ def knn_distance_scores(x_train, x_test, n_neighbors: int = 5) -> np.ndarray:
     n_neighbors = min(n_neighbors, len(x_train))
     distances, _ = NearestNeighbors(n_neighbors=n_neighbors).fit(x_train).kneighbors(_flat(x_test))
     return distances.mean(axis=1)
+
+
+def local_outlier_factor_scores(x_train, x_test, n_neighbors: int = 20) -> np.ndarray:
+    """Local Outlier Factor: how much sparser a point's neighbourhood is than its neighbours' (chapter 1)."""
+    x_train = _flat(x_train)
+    lof = LocalOutlierFactor(n_neighbors=min(n_neighbors, len(x_train) - 1), novelty=True).fit(x_train)
+    return -lof.score_samples(_flat(x_test))
 
 
 def baseline_scores(x_train_normal, x_test, seed: int = 42) -> dict[str, np.ndarray]:

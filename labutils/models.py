@@ -1,7 +1,7 @@
 """Keras 3 autoencoders, built with the functional API.
 
 Every builder returns a compiled ``keras.Model`` with ``.encoder`` and ``.decoder``
-sub-models. The ECG models (chapter 4) scale raw heartbeats to [0, 1] inside the
+sub-models. The ECG models (chapter 4) and the toy model (chapter 1) scale raw heartbeats to [0, 1] inside the
 encoder and back inside the decoder with one shared :class:`MinMaxScaling` layer, which
 :func:`labutils.scoring.fit_autoencoder` fits on the training beats: a model takes raw
 beats and returns raw beats, and test data can never be scaled with the wrong numbers.
@@ -45,14 +45,59 @@ class MinMaxScaling(layers.Layer):
         return (inputs - self.minimum) / span
 
 
-def _autoencoder(encoder: keras.Model, decoder: keras.Model, name: str, learning_rate: float) -> keras.Model:
-    """Chain ``encoder`` and ``decoder`` into a compiled model (Adam, mean absolute error)."""
-    inputs = keras.Input(encoder.input_shape[1:], name="beat")
+def _autoencoder(
+    encoder: keras.Model, decoder: keras.Model, name: str, learning_rate: float, loss: str = "mae"
+) -> keras.Model:
+    """Chain ``encoder`` and ``decoder`` into a model compiled with Adam and ``loss``."""
+    inputs = keras.Input(encoder.input_shape[1:], name="inputs")
     model = keras.Model(inputs, decoder(encoder(inputs)), name=name)
     model.encoder = encoder
     model.decoder = decoder
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mae")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss)
     return model
+
+
+def dense_autoencoder(
+    input_dim: int,
+    hidden_units: tuple[int, ...] = (32, 16),
+    latent_dim: int = 8,
+    output_activation: str = "sigmoid",
+    code_activation: str | None = "relu",
+    scale_inputs: bool = True,
+    learning_rate: float = 1e-3,
+    loss: str = "mae",
+    name: str = "dense_autoencoder",
+) -> keras.Model:
+    """A dense autoencoder: ``input_dim`` → ``hidden_units`` → ``latent_dim`` → mirror → ``input_dim``.
+
+    ReLU hidden layers; ``code_activation`` for the code (``None`` for a linear code,
+    safer for a code of one or two numbers, where one ReLU unit stuck at zero silences
+    the whole code). With ``scale_inputs`` the model maps its inputs to [0, 1]
+    with a :class:`MinMaxScaling` fitted by :func:`labutils.scoring.fit_autoencoder` and
+    undoes it at the output, so it takes and returns raw values; pair it with a sigmoid
+    output, which covers [0, 1]. Used by chapter 1 (the toy detectors) and chapter 4.
+    """
+    if input_dim < 1 or latent_dim < 1 or any(units < 1 for units in hidden_units):
+        raise ValueError(
+            f"layer sizes must be positive, got input_dim={input_dim}, hidden_units={hidden_units}, "
+            f"latent_dim={latent_dim}"
+        )
+    scaling = MinMaxScaling(name="minmax_scaling") if scale_inputs else None
+
+    inputs = keras.Input((input_dim,), name="inputs")
+    hidden = scaling(inputs) if scaling else inputs
+    for units in hidden_units:
+        hidden = layers.Dense(units, activation="relu")(hidden)
+    code = layers.Dense(latent_dim, activation=code_activation, name="code")(hidden)
+    encoder = keras.Model(inputs, code, name="encoder")
+
+    code_input = keras.Input((latent_dim,), name="code")
+    hidden = code_input
+    for units in reversed(hidden_units):
+        hidden = layers.Dense(units, activation="relu")(hidden)
+    outputs = layers.Dense(input_dim, activation=output_activation)(hidden)
+    decoder = keras.Model(code_input, scaling(outputs, inverse=True) if scaling else outputs, name="decoder")
+    return _autoencoder(encoder, decoder, name, learning_rate, loss)
 
 
 def dense_ecg_autoencoder(
@@ -65,23 +110,10 @@ def dense_ecg_autoencoder(
     rate is 3e-3 rather than Keras's 1e-3: on a few hundred beats, training otherwise
     lingers for many epochs on a plateau where every output is the average beat.
     """
-    if input_length < 1 or latent_dim < 1:
-        raise ValueError(f"input_length and latent_dim must be positive, got {input_length}, {latent_dim}")
-    scaling = MinMaxScaling(name="minmax_scaling")
-
-    beat = keras.Input((input_length,), name="beat")
-    hidden = scaling(beat)
-    hidden = layers.Dense(32, activation="relu")(hidden)
-    hidden = layers.Dense(16, activation="relu")(hidden)
-    code = layers.Dense(latent_dim, activation="relu", name="code")(hidden)
-    encoder = keras.Model(beat, code, name="encoder")
-
-    code_input = keras.Input((latent_dim,), name="code")
-    hidden = layers.Dense(16, activation="relu")(code_input)
-    hidden = layers.Dense(32, activation="relu")(hidden)
-    scaled = layers.Dense(input_length, activation="sigmoid")(hidden)
-    decoder = keras.Model(code_input, scaling(scaled, inverse=True), name="decoder")
-    return _autoencoder(encoder, decoder, "dense_ecg_autoencoder", learning_rate)
+    return dense_autoencoder(
+        input_length, (32, 16), latent_dim, "sigmoid", scale_inputs=True,
+        learning_rate=learning_rate, loss="mae", name="dense_ecg_autoencoder",
+    )
 
 
 def conv1d_ecg_autoencoder(

@@ -1,10 +1,13 @@
 """Every figure the notebooks show. Each function returns its matplotlib ``Figure``.
 
 Figures are closed before they are returned: in a notebook, make the call the last
-line of a cell to show the figure once. Used by chapter 4 (the ECG lab).
+line of a cell to show the figure once. Used by chapter 1 (decision regions) and
+chapter 4 (the ECG lab).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -113,4 +116,42 @@ def plot_roc_pr_curves(is_anomaly: np.ndarray, scores_by_model: dict[str, np.nda
     pr_axis.set_title("Precision-recall curve")
     for axis in (roc_axis, pr_axis):
         axis.legend(fontsize="small", loc="lower right" if axis is roc_axis else "lower left")
+    return _finish(figure)
+
+
+def plot_decision_regions(
+    score_functions: dict[str, Callable[[np.ndarray], np.ndarray]],
+    points: np.ndarray,
+    is_anomaly: np.ndarray,
+    normal_fraction: float = 0.95,
+    resolution: int = 150,
+) -> Figure:
+    """Side-by-side 2-D decision regions of several detectors (chapter 1).
+
+    Each ``score_functions`` entry maps an (n, 2) array to scores, higher = more
+    anomalous. The background shades each detector's score as a percentile of its
+    scores on the normal points; the black line is its threshold, flagging all but
+    ``normal_fraction`` of the normal points; normal points are blue, anomalies red.
+    """
+    points, is_anomaly = np.asarray(points), np.asarray(is_anomaly, bool)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"decision regions need 2-D points, got an array of shape {points.shape}")
+    low, high = points.min(axis=0) - 0.3, points.max(axis=0) + 0.3
+    grid_x, grid_y = np.meshgrid(np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution))
+    grid = np.column_stack([grid_x.ravel(), grid_y.ravel()]).astype(np.float32)
+    columns = len(score_functions)
+    figure, axes = plt.subplots(1, columns, figsize=(4.2 * columns, 3.8), squeeze=False)
+    for axis, (name, score) in zip(axes[0], score_functions.items()):
+        normal_scores = np.sort(score(points[~is_anomaly]))
+        threshold = np.quantile(normal_scores, normal_fraction)
+        grid_rank = np.searchsorted(normal_scores, score(grid)) / len(normal_scores)
+        shading = grid_rank.reshape(grid_x.shape)
+        axis.contourf(grid_x, grid_y, shading, levels=np.linspace(0, 1, 11), cmap="Greys", alpha=0.5)
+        axis.contour(
+            grid_x, grid_y, score(grid).reshape(grid_x.shape), levels=[threshold], colors="black", linestyles="solid"
+        )
+        axis.scatter(*points[~is_anomaly].T, s=8, color=NORMAL_COLOUR, label="normal")
+        axis.scatter(*points[is_anomaly].T, s=18, color=ANOMALY_COLOUR, marker="x", label="anomaly")
+        axis.set(title=name, xticks=[], yticks=[])
+    axes[0, 0].legend(loc="lower left", fontsize="small")
     return _finish(figure)

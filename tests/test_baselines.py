@@ -20,6 +20,7 @@ def test_every_baseline_scores_outliers_highest(cluster_and_outliers):
     normal, test = cluster_and_outliers
     scores = baselines.baseline_scores(normal, test)
     assert set(scores) == {"Isolation Forest", "One-Class SVM", "PCA reconstruction", "k-nearest neighbours"}
+    scores["Local Outlier Factor"] = baselines.local_outlier_factor_scores(normal, test)
     for name, values in scores.items():
         assert values.shape == (23,), name
         assert values[20:].min() > values[:20].max(), name

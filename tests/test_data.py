@@ -161,3 +161,16 @@ def test_data_dir_honours_environment(isolated_data_dir, monkeypatch):
     monkeypatch.delenv("LABUTILS_DATA_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere/cache")
     assert str(data.data_dir()) == "/somewhere/cache/labutils"
+
+
+def test_toy_2d_shapes_counts_and_separation():
+    from sklearn.metrics import pairwise_distances
+
+    points, is_anomaly = data.make_toy_2d(n_normal=100, n_anomalies=12, seed=1)
+    assert points.shape == (112, 2) and points.dtype == np.float32
+    assert is_anomaly.sum() == 12
+    assert pairwise_distances(points[is_anomaly], points[~is_anomaly]).min() >= 0.3
+    again, _ = data.make_toy_2d(n_normal=100, n_anomalies=12, seed=1)
+    np.testing.assert_array_equal(points, again)
+    with pytest.raises(ValueError):
+        data.make_toy_2d(n_normal=0)

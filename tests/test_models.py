@@ -29,6 +29,16 @@ def test_dense_autoencoder_shapes_and_parameters():
     assert model.loss == "mae"
 
 
+def test_dense_autoencoder_for_toy_data():
+    model = models.dense_autoencoder(2, (32, 16), latent_dim=1, code_activation=None, loss="mse", scale_inputs=False)
+    assert model.input_shape == (None, 2) and model.encoder.output_shape == (None, 1)
+    assert model.count_params() == dense_parameters([2, 32, 16, 1, 16, 32, 2])  # no scaling layer
+    assert model.encoder.get_layer("code").activation.__name__ == "linear"
+    assert model.loss == "mse"
+    with pytest.raises(ValueError, match="hidden_units"):
+        models.dense_autoencoder(2, (32, 0))
+
+
 def test_conv1d_autoencoder_shapes_and_parameters():
     model = models.conv1d_ecg_autoencoder()
     assert model.input_shape == (None, 140, 1) and model.output_shape == (None, 140, 1)

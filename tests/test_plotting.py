@@ -1,0 +1,61 @@
+"""labutils.plotting: every figure has the panels it promises, comes back closed, rejects bad input."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from labutils import plotting
+
+RNG = np.random.default_rng(0)
+BEATS = RNG.normal(size=(4, 140))
+LABELS = np.array([False, False, True, True])
+SCORES = np.array([0.1, 0.3, 0.2, 0.9])
+
+
+def panels(figure: Figure) -> int:
+    return len([axis for axis in figure.axes if axis.get_visible()])
+
+
+@pytest.mark.parametrize(
+    ("make", "expected_panels"),
+    [
+        (lambda: plotting.plot_beats({"normal": BEATS[:2], "abnormal": BEATS[2:]}), 2),
+        (lambda: plotting.plot_reconstructions(BEATS[:3], BEATS[:3] * 0.9, ["a", "b", "c"]), 3),
+        (lambda: plotting.plot_error_histograms(SCORES[:2], SCORES[2:], {"t": 0.5}), 1),
+        (lambda: plotting.plot_training_histories({"m": {"loss": [1.0, 0.5], "val_loss": [1.1, 0.6]}}), 1),
+        (lambda: plotting.plot_confusion_matrix(LABELS, SCORES > 0.25), 1),
+        (lambda: plotting.plot_roc_pr_curves(LABELS, {"a": SCORES, "b": -SCORES}), 2),
+    ],
+)
+def test_figures_have_their_panels_and_are_closed(make, expected_panels):
+    figure = make()
+    assert isinstance(figure, Figure)
+    assert panels(figure) == expected_panels
+    assert figure.number not in plt.get_fignums()  # closed: shown once in a notebook, no pile-up
+
+
+def test_reconstruction_titles_carry_the_error():
+    figure = plotting.plot_reconstructions(np.zeros((1, 4)), np.ones((1, 4)), ["beat"])
+    assert "mean absolute error 1.000" in figure.axes[0].get_title()
+    with pytest.raises(ValueError):
+        plotting.plot_reconstructions(np.zeros((2, 4)), np.zeros((2, 4)), ["only one title"])
+
+
+def test_confusion_matrix_counts_anomaly_as_positive():
+    figure = plotting.plot_confusion_matrix(LABELS, np.array([False, True, True, True]))
+    texts = [text.get_text() for text in figure.axes[0].texts]
+    assert texts == ["1", "1", "0", "2"]  # rows: true normal, true anomaly
+
+
+def test_decision_regions_one_panel_per_detector():
+    points = RNG.normal(size=(50, 2))
+    is_anomaly = np.zeros(50, bool)
+    is_anomaly[:3] = True
+    distance = lambda x: np.linalg.norm(x, axis=1)  # noqa: E731
+    figure = plotting.plot_decision_regions({"distance": distance, "minus": lambda x: -distance(x)}, points, is_anomaly)
+    assert [axis.get_title() for axis in figure.axes] == ["distance", "minus"]
+    with pytest.raises(ValueError, match="2-D points"):
+        plotting.plot_decision_regions({"d": distance}, RNG.normal(size=(5, 3)), np.zeros(5, bool))
