@@ -48,9 +48,7 @@ def run(beats, is_anomaly, profile: str, n_splits: int, seeds: list[int], split_
     for split, (train_index, test_index) in enumerate(splitter.split(beats, is_anomaly)):
         train_normal = beats[train_index][~is_anomaly[train_index]]
         test_beats, test_is_anomaly = beats[test_index], is_anomaly[test_index]
-        fit_beats, validation_beats = scoring.split_normal(
-            train_normal, scoring.TRAINING_DEFAULTS[profile]["validation_fraction"], seed=split
-        )
+        fit_beats, validation_beats = scoring.split_normal(train_normal, seed=split)
         for seed in seeds:
             for name, builder in AUTOENCODERS.items():
                 keras.utils.set_random_seed(seed)

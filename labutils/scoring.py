@@ -2,7 +2,8 @@
 
 Anomaly is the **positive** class everywhere: a score is higher for a more anomalous
 example, a prediction is True for "anomaly", and precision, recall, F1, ROC-AUC and
-PR-AUC are about finding anomalies. Used by chapter 4 (the ECG lab) and the benchmarks.
+PR-AUC are about finding anomalies. Used by chapter 1 (toy detectors), chapter 4 (the
+ECG lab) and the benchmarks.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from sklearn import metrics
 from labutils import env
 from labutils.models import MinMaxScaling
 
+#: Share of the normal training examples held out for validation.
+VALIDATION_FRACTION = 0.15
+
 #: Training defaults per profile. ``full``: train to convergence (early stopping on the
-#: normal validation beats picks the epoch). ``quick``: a short run for CPUs and tests.
+#: normal validation examples picks the epoch). ``quick``: a short run for CPUs and tests.
 TRAINING_DEFAULTS = {
-    "full": {"epochs": 300, "batch_size": 16, "patience": 30, "validation_fraction": 0.15},
-    "quick": {"epochs": 120, "batch_size": 16, "patience": 30, "validation_fraction": 0.15},
+    "full": {"epochs": 300, "batch_size": 16, "patience": 30},
+    "quick": {"epochs": 120, "batch_size": 16, "patience": 30},
 }
 
 
@@ -33,7 +37,9 @@ def as_model_input(model: keras.Model, x) -> np.ndarray:
     return x.reshape((len(x), *shape))
 
 
-def split_normal(x_normal, validation_fraction: float, seed: int = 42) -> tuple[np.ndarray, np.ndarray]:
+def split_normal(
+    x_normal, validation_fraction: float = VALIDATION_FRACTION, seed: int = 42
+) -> tuple[np.ndarray, np.ndarray]:
     """Shuffle normal examples and split them into (training, validation) parts."""
     x_normal = np.asarray(x_normal)
     if not 0.0 < validation_fraction < 1.0:
@@ -71,8 +77,8 @@ def fit_autoencoder(
     """Train an autoencoder to reconstruct normal examples, with the lab's defaults.
 
     Fits the model's :class:`~labutils.models.MinMaxScaling` on the training examples
-    only, keeps ``validation_data`` (or a ``validation_fraction`` of ``x_normal``, see
-    :data:`TRAINING_DEFAULTS`) of *normal* examples for early stopping, and restores the
+    only, keeps ``validation_data`` (or :data:`VALIDATION_FRACTION` of ``x_normal``) of
+    *normal* examples for early stopping, and restores the
     weights of the best validation epoch. ``epochs``, ``batch_size`` and ``patience``
     override the profile's defaults. Shows one progress bar over the epochs.
     """
@@ -84,7 +90,7 @@ def fit_autoencoder(
         raise ValueError(f"epochs and batch_size must be positive, got {epochs}, {batch_size}")
 
     if validation_data is None:
-        x_train, x_validation = split_normal(x_normal, settings["validation_fraction"], seed)
+        x_train, x_validation = split_normal(x_normal, seed=seed)
     else:
         x_train, x_validation = np.asarray(x_normal), np.asarray(validation_data)
     x_train, x_validation = as_model_input(model, x_train), as_model_input(model, x_validation)
