@@ -3,6 +3,10 @@
 Toy data (chapter 1): :func:`make_toy_2d`, two interleaved half-moons with scattered
 outliers, small enough to draw every detector's decision regions.
 
+MNIST (chapter 2): :func:`load_mnist` returns Keras's MNIST in the full profile and
+scikit-learn's bundled 8x8 digits, upscaled to 28x28, in the quick profile;
+:func:`one_class_split` makes one digit "normal" and the rest anomalies.
+
 ECG5000 (chapter 4, the ECG lab): :func:`load_ecg` reads TensorFlow's ``ecg.csv`` and
 the UCR archive's ``ECG5000_TRAIN.txt`` / ``ECG5000_TEST.txt``; :func:`locate_ecg`
 decides which file a lab uses in each profile; :func:`make_ecg_standin` writes a
@@ -21,6 +25,8 @@ import numpy as np
 from labutils import env
 
 ECG_URL = "http://storage.googleapis.com/download.tensorflow.org/data/ecg.csv"
+MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
+MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"  # as Keras checks it
 ECG_LENGTH = 140  # samples per heartbeat
 ECG_DEV_FILE = Path("ecg5000") / "ECG5000_DEV.txt"  # the real subset in ../shared/data
 _UCR_CLASSES = (1, 2, 3, 4, 5)  # 1 = normal, 2-5 = four kinds of abnormal beat
@@ -211,38 +217,46 @@ def locate_ecg(profile: str | None = None) -> tuple[list[Path], str]:
     return [standin], f"generated stand-in in the ecg.csv format, not real heartbeats ({standin})"
 
 
-def download_ecg(folder: str | Path, url: str | None = None) -> Path:
-    """Download TensorFlow's ``ecg.csv`` into ``folder`` once, and return its path.
+def _download(url: str, target: Path, validate, file_hash: str | None = None) -> Path:
+    """Fetch ``url`` to ``target`` once: staged, hash-checked, validated, then moved into place.
 
-    The file is fetched into a staging folder with ``keras.utils.get_file``, checked by
-    :func:`load_ecg`, and only then moved into place, so an interrupted or bad download
-    never leaves a file that a later run would take for a good one. ``url`` (default
-    :data:`ECG_URL`) may be any URL urllib understands, ``file://`` included.
+    ``keras.utils.get_file`` downloads into a staging folder beside ``target`` (with a
+    progress bar); ``validate(path)`` must raise ``ValueError`` for bad content. Only a
+    file that passed every check is renamed to ``target``, so an interrupted, corrupt or
+    wrong download never leaves a file that a later run would trust.
     """
     import keras
 
-    url = url or ECG_URL
-    folder = Path(folder)
-    target = folder / "ecg.csv"
     if target.is_file():
         return target
-    folder.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".download-", dir=folder))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".download-", dir=target.parent))
     try:
         try:
             fetched = Path(
-                keras.utils.get_file(fname="ecg.csv", origin=url, cache_dir=str(staging), cache_subdir=".")
+                keras.utils.get_file(
+                    fname=target.name, origin=url, file_hash=file_hash, cache_dir=str(staging), cache_subdir="."
+                )
             )
         except Exception as error:
             raise OSError(
-                f"could not download {url} ({error}); put ecg.csv or the UCR files in "
-                f"{data_dir()} (LABUTILS_DATA_DIR), or run with LAB_PROFILE=quick"
+                f"could not download {url} ({error}); put {target.name} in {data_dir()} "
+                "(LABUTILS_DATA_DIR), or run with LAB_PROFILE=quick"
             ) from error
-        _read_ecg_file(fetched)  # raises ValueError on a bad download
+        validate(fetched)
         os.replace(fetched, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def download_ecg(folder: str | Path, url: str | None = None) -> Path:
+    """Download TensorFlow's ``ecg.csv`` into ``folder`` once, and return its path.
+
+    Checked by the ECG reader before it is kept (see :func:`_download`). ``url``
+    (default :data:`ECG_URL`) may be any URL urllib understands, ``file://`` included.
+    """
+    return _download(url or ECG_URL, Path(folder) / "ecg.csv", _read_ecg_file)
 
 
 # --------------------------------------------------------------------------- ECG: stand-in
@@ -320,3 +334,87 @@ def make_toy_2d(
     is_anomaly = np.r_[np.zeros(n_normal, bool), np.ones(n_anomalies, bool)]
     order = rng.permutation(len(points))
     return points[order], is_anomaly[order]
+
+
+# --------------------------------------------------------------------------- MNIST
+
+MnistSplits = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def _read_mnist_npz(path: Path) -> MnistSplits:
+    """Read Keras's ``mnist.npz``, checking its arrays; pixels become float32 in [0, 1]."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {key: archive[key] for key in ("x_train", "y_train", "x_test", "y_test")}
+    except KeyError as error:
+        raise ValueError(f"{path}: not Keras's mnist.npz, missing array {error}") from None
+    except (OSError, ValueError) as error:
+        raise ValueError(f"{path}: not a readable .npz archive ({error})") from None
+    for split in ("train", "test"):
+        images, labels = arrays[f"x_{split}"], arrays[f"y_{split}"]
+        if images.ndim != 3 or images.shape[1:] != (28, 28) or len(images) != len(labels):
+            raise ValueError(f"{path}: x_{split} has shape {images.shape}, expected (n, 28, 28) with n labels")
+    scale = lambda images: (images / 255.0).astype(np.float32)  # noqa: E731
+    return (
+        (scale(arrays["x_train"]), arrays["y_train"].astype(np.int64)),
+        (scale(arrays["x_test"]), arrays["y_test"].astype(np.int64)),
+    )
+
+
+def digits_standin(test_fraction: float = 0.2, seed: int = 0) -> MnistSplits:
+    """scikit-learn's 1797 bundled 8x8 digits as MNIST-like 28x28 images in [0, 1].
+
+    Each digit is resized to 20x20 and centred in 28x28, as MNIST's digits are; a
+    stratified split keeps every class in both parts. Real data, no download.
+    """
+    from PIL import Image
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    digits = load_digits()
+    images = np.zeros((len(digits.images), 28, 28), dtype=np.float32)
+    for index, image in enumerate(digits.images):
+        resized = Image.fromarray((image / 16.0).astype(np.float32)).resize((20, 20), Image.Resampling.BILINEAR)
+        images[index, 4:24, 4:24] = np.clip(np.asarray(resized), 0.0, 1.0)
+    x_train, x_test, y_train, y_test = train_test_split(
+        images, digits.target.astype(np.int64), test_size=test_fraction, stratify=digits.target, random_state=seed
+    )
+    return (x_train, y_train), (x_test, y_test)
+
+
+def load_mnist(profile: str | None = None) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], str]:
+    """Return ``(x_train, y_train), (x_test, y_test), source`` with 28x28 images in [0, 1].
+
+    A ``mnist.npz`` in :func:`data_dir` is used in any profile; otherwise the full profile
+    downloads Keras's MNIST once into the data folder (checked against its SHA-256), and
+    the quick profile uses
+    :func:`digits_standin` without the network. ``source`` says which. Used by chapter 2.
+    """
+    profile = env.resolve_profile(profile)
+    folder = data_dir()
+    for candidate in (folder / "mnist.npz", folder / "mnist" / "mnist.npz"):
+        if candidate.is_file():
+            train, test = _read_mnist_npz(candidate)
+            return train, test, f"real MNIST from the data folder ({candidate})"
+    if profile == "full":
+        target = _download(MNIST_URL, folder / "mnist" / "mnist.npz", _read_mnist_npz, file_hash=MNIST_SHA256)
+        train, test = _read_mnist_npz(target)
+        return train, test, f"real MNIST, downloaded once (cached in {target.parent})"
+    train, test = digits_standin()
+    return train, test, "scikit-learn's 8x8 digits upscaled to 28x28 (quick profile stand-in for MNIST)"
+
+
+def one_class_split(
+    x_train, y_train, x_test, y_test, normal_class: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One-class anomaly detection: train on one class, test on all (chapter 2).
+
+    Returns the training images of ``normal_class``, all test images, and ``is_anomaly``
+    (True for every test image of another class), the protocol of Ruff et al. (2018).
+    """
+    y_train, y_test = np.asarray(y_train), np.asarray(y_test)
+    if normal_class not in set(y_train.tolist()) or normal_class not in set(y_test.tolist()):
+        raise ValueError(f"class {normal_class!r} is not in both the training and the test labels")
+    if len(x_train) != len(y_train) or len(x_test) != len(y_test):
+        raise ValueError("images and labels differ in length")
+    return np.asarray(x_train)[y_train == normal_class], np.asarray(x_test), y_test != normal_class

@@ -58,7 +58,7 @@ def _autoencoder(
 
 
 def dense_autoencoder(
-    input_dim: int,
+    input_shape: int | tuple[int, ...],
     hidden_units: tuple[int, ...] = (32, 16),
     latent_dim: int = 8,
     output_activation: str = "sigmoid",
@@ -68,24 +68,31 @@ def dense_autoencoder(
     loss: str = "mae",
     name: str = "dense_autoencoder",
 ) -> keras.Model:
-    """A dense autoencoder: ``input_dim`` → ``hidden_units`` → ``latent_dim`` → mirror → ``input_dim``.
+    """A dense autoencoder: input → ``hidden_units`` → ``latent_dim`` → mirror → input.
+
+    ``input_shape`` is a number of features or a shape such as (28, 28), flattened on
+    the way in and restored on the way out.
 
     ReLU hidden layers; ``code_activation`` for the code (``None`` for a linear code,
     safer for a code of one or two numbers, where one ReLU unit stuck at zero silences
     the whole code). With ``scale_inputs`` the model maps its inputs to [0, 1]
     with a :class:`MinMaxScaling` fitted by :func:`labutils.scoring.fit_autoencoder` and
     undoes it at the output, so it takes and returns raw values; pair it with a sigmoid
-    output, which covers [0, 1]. Used by chapter 1 (the toy detectors) and chapter 4.
+    output, which covers [0, 1]. Used by chapters 1, 2 and 4.
     """
-    if input_dim < 1 or latent_dim < 1 or any(units < 1 for units in hidden_units):
+    input_shape = (input_shape,) if isinstance(input_shape, int) else tuple(input_shape)
+    input_dim = int(np.prod(input_shape))
+    if min(input_shape) < 1 or latent_dim < 1 or any(units < 1 for units in hidden_units):
         raise ValueError(
-            f"layer sizes must be positive, got input_dim={input_dim}, hidden_units={hidden_units}, "
+            f"layer sizes must be positive, got input_shape={input_shape}, hidden_units={hidden_units}, "
             f"latent_dim={latent_dim}"
         )
     scaling = MinMaxScaling(name="minmax_scaling") if scale_inputs else None
 
-    inputs = keras.Input((input_dim,), name="inputs")
+    inputs = keras.Input(input_shape, name="inputs")
     hidden = scaling(inputs) if scaling else inputs
+    if len(input_shape) > 1:
+        hidden = layers.Flatten()(hidden)
     for units in hidden_units:
         hidden = layers.Dense(units, activation="relu")(hidden)
     code = layers.Dense(latent_dim, activation=code_activation, name="code")(hidden)
@@ -96,8 +103,65 @@ def dense_autoencoder(
     for units in reversed(hidden_units):
         hidden = layers.Dense(units, activation="relu")(hidden)
     outputs = layers.Dense(input_dim, activation=output_activation)(hidden)
+    if len(input_shape) > 1:
+        outputs = layers.Reshape(input_shape)(outputs)
     decoder = keras.Model(code_input, scaling(outputs, inverse=True) if scaling else outputs, name="decoder")
     return _autoencoder(encoder, decoder, name, learning_rate, loss)
+
+
+def vanilla_autoencoder(image_shape: tuple[int, int] = (28, 28), code_size: int = 128) -> keras.Model:
+    """The slides' vanilla autoencoder: 784 → 128 → 784 for 28x28 images in [0, 1] (chapter 2).
+
+    One ReLU layer of ``code_size`` units and a sigmoid output: pixels lie in [0, 1], which a
+    sigmoid covers exactly (the slides' tanh spans [-1, 1], half of it never used).
+    Mean squared error.
+    """
+    return dense_autoencoder(
+        image_shape, (), code_size, "sigmoid", code_activation="relu", scale_inputs=False,
+        loss="mse", name="vanilla_autoencoder",
+    )
+
+
+def deep_autoencoder(image_shape: tuple[int, int] = (28, 28), code_size: int = 3) -> keras.Model:
+    """The slides' deep autoencoder: 784 → 128 → 64 → 12 → 3 and back (chapter 2).
+
+    A linear code of ``code_size`` numbers (3 can be plotted), ReLU hidden layers,
+    a sigmoid output, mean squared error.
+    """
+    return dense_autoencoder(
+        image_shape, (128, 64, 12), code_size, "sigmoid", code_activation=None, scale_inputs=False,
+        loss="mse", name="deep_autoencoder",
+    )
+
+
+def conv_autoencoder(
+    image_shape: tuple[int, int, int] = (28, 28, 1), filters: tuple[int, int] = (16, 32), code_size: int = 32
+) -> keras.Model:
+    """A convolutional autoencoder for small images (chapter 2).
+
+    Two stride-2 Conv2D layers (28 → 14 → 7), a dense code of ``code_size`` numbers, then
+    the mirror image with Conv2DTranspose back to the input size and a sigmoid output.
+    Height and width must be multiples of 4.
+    """
+    height, width, channels = image_shape
+    if height % 4 or width % 4 or min(image_shape) < 1 or code_size < 1:
+        raise ValueError(f"image height and width must be multiples of 4 and sizes positive, got {image_shape}")
+    small_shape = (height // 4, width // 4, filters[1])
+
+    image = keras.Input(image_shape, name="image")
+    hidden = layers.Conv2D(filters[0], 3, strides=2, padding="same", activation="relu")(image)
+    hidden = layers.Conv2D(filters[1], 3, strides=2, padding="same", activation="relu")(hidden)
+    code = layers.Dense(code_size, name="code")(layers.Flatten()(hidden))
+    encoder = keras.Model(image, code, name="encoder")
+
+    code_input = keras.Input((code_size,), name="code")
+    hidden = layers.Dense(int(np.prod(small_shape)), activation="relu")(code_input)
+    hidden = layers.Reshape(small_shape)(hidden)
+    hidden = layers.Conv2DTranspose(filters[1], 3, strides=2, padding="same", activation="relu")(hidden)
+    hidden = layers.Conv2DTranspose(filters[0], 3, strides=2, padding="same", activation="relu")(hidden)
+    reconstruction = layers.Conv2D(channels, 3, padding="same", activation="sigmoid")(hidden)
+    decoder = keras.Model(code_input, reconstruction, name="decoder")
+    return _autoencoder(encoder, decoder, "conv_autoencoder", 1e-3, "mse")
 
 
 def dense_ecg_autoencoder(

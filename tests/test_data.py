@@ -174,3 +174,75 @@ def test_toy_2d_shapes_counts_and_separation():
     np.testing.assert_array_equal(points, again)
     with pytest.raises(ValueError):
         data.make_toy_2d(n_normal=0)
+
+
+def test_digits_standin_looks_like_mnist():
+    (x_train, y_train), (x_test, y_test) = data.digits_standin()
+    assert x_train.shape == (1437, 28, 28) and x_test.shape == (360, 28, 28)
+    assert x_train.dtype == np.float32 and x_train.min() == 0.0 and x_train.max() <= 1.0
+    assert set(y_train.tolist()) == set(range(10)) and np.bincount(y_test).min() >= 35
+    assert np.all(x_train[:, :4, :] == 0) and np.all(x_train[:, :, 24:] == 0)  # centred 20x20, as MNIST
+    np.testing.assert_array_equal(x_test, data.digits_standin()[1][0])
+
+
+def test_quick_mnist_is_the_standin_without_network(monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("the quick profile touched the network")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    monkeypatch.setattr(urllib.request, "urlretrieve", no_network)
+    (x_train, _), _, source = data.load_mnist("quick")
+    assert x_train.shape[1:] == (28, 28) and "stand-in" in source
+
+
+def fake_mnist(path, n_train=6, n_test=4):
+    rng = np.random.default_rng(0)
+    np.savez(
+        path,
+        x_train=rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8), y_train=np.arange(n_train) % 10,
+        x_test=rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8), y_test=np.arange(n_test) % 10,
+    )
+    return path
+
+
+def test_mnist_in_data_dir_wins_in_any_profile(isolated_data_dir):
+    fake_mnist(isolated_data_dir / "mnist.npz")
+    for profile in ("quick", "full"):
+        (x_train, y_train), (x_test, _), source = data.load_mnist(profile)
+        assert x_train.shape == (6, 28, 28) and x_test.shape == (4, 28, 28) and "data folder" in source
+        assert 0.0 <= x_train.min() and x_train.max() <= 1.0 and y_train.dtype == np.int64
+
+
+def test_full_profile_downloads_mnist_checked_by_hash(isolated_data_dir, tmp_path, monkeypatch):
+    import hashlib
+
+    archive = fake_mnist(tmp_path / "served.npz")
+    monkeypatch.setattr(data, "MNIST_URL", archive.as_uri())
+    monkeypatch.setattr(data, "MNIST_SHA256", "0" * 64)  # wrong hash: rejected, nothing kept
+    with pytest.raises(OSError, match="could not download"):
+        data.load_mnist("full")
+    assert not (isolated_data_dir / "mnist" / "mnist.npz").exists()
+    monkeypatch.setattr(data, "MNIST_SHA256", hashlib.sha256(archive.read_bytes()).hexdigest())
+    _, _, source = data.load_mnist("full")
+    assert "downloaded once" in source and (isolated_data_dir / "mnist" / "mnist.npz").is_file()
+
+
+@pytest.mark.parametrize("content", [b"not an archive", None])
+def test_bad_mnist_archive_names_the_file(isolated_data_dir, content):
+    path = isolated_data_dir / "mnist.npz"
+    if content is None:
+        np.savez(path, images=np.zeros((2, 28, 28)))
+    else:
+        path.write_bytes(content)
+    with pytest.raises(ValueError, match=r"mnist\.npz"):
+        data.load_mnist("quick")
+
+
+def test_one_class_split():
+    x_train, y_train = np.arange(6)[:, None], np.array([0, 1, 0, 2, 0, 1])
+    x_test, y_test = np.arange(4)[:, None], np.array([1, 0, 2, 0])
+    normal, test, is_anomaly = data.one_class_split(x_train, y_train, x_test, y_test, normal_class=0)
+    assert normal.ravel().tolist() == [0, 2, 4]
+    assert test.shape == (4, 1) and is_anomaly.tolist() == [True, False, True, False]
+    with pytest.raises(ValueError, match="class 7"):
+        data.one_class_split(x_train, y_train, x_test, y_test, normal_class=7)

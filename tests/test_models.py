@@ -68,6 +68,40 @@ def test_encoder_then_decoder_equals_the_model(builder):
     np.testing.assert_allclose(whole, halves, rtol=1e-5, atol=1e-6)
 
 
+def test_mnist_builders_shapes_and_parameters():
+    vanilla, deep, conv = models.vanilla_autoencoder(), models.deep_autoencoder(), models.conv_autoencoder()
+    assert vanilla.input_shape == vanilla.output_shape == (None, 28, 28)
+    assert vanilla.count_params() == dense_parameters([784, 128, 784]) == 201616
+    assert vanilla.encoder.output_shape == (None, 128)
+    assert deep.encoder.output_shape == (None, 3)
+    assert deep.count_params() == dense_parameters([784, 128, 64, 12, 3, 12, 64, 128, 784])
+    assert deep.encoder.get_layer("code").activation.__name__ == "linear"
+    assert conv.input_shape == conv.output_shape == (None, 28, 28, 1)
+    assert conv.encoder.output_shape == (None, 32)
+    expected = (
+        conv_parameters(9, 1, 16) + conv_parameters(9, 16, 32) + (7 * 7 * 32 * 32 + 32)  # encoder
+        + (32 * 7 * 7 * 32 + 7 * 7 * 32) + conv_parameters(9, 32, 32) + conv_parameters(9, 32, 16)
+        + conv_parameters(9, 16, 1)  # decoder
+    )
+    assert conv.count_params() == expected == 120769
+    for model in (vanilla, deep, conv):
+        output_layer = [layer for layer in model.decoder.layers if hasattr(layer, "activation")][-1]
+        assert output_layer.activation.__name__ == "sigmoid"  # pixels lie in [0, 1]
+    with pytest.raises(ValueError, match="multiples of 4"):
+        models.conv_autoencoder((30, 28, 1))
+
+
+@pytest.mark.parametrize("builder", [models.vanilla_autoencoder, models.deep_autoencoder, models.conv_autoencoder])
+def test_mnist_encoder_then_decoder_equals_the_model(builder):
+    keras.utils.set_random_seed(0)
+    model = builder()
+    images = np.random.default_rng(0).uniform(size=(3, *model.input_shape[1:])).astype("float32")
+    whole = keras.ops.convert_to_numpy(model(images))
+    halves = keras.ops.convert_to_numpy(model.decoder(model.encoder(images)))
+    np.testing.assert_allclose(whole, halves, rtol=1e-5, atol=1e-6)
+    assert whole.min() >= 0.0 and whole.max() <= 1.0
+
+
 def test_minmax_scaling_round_trip_and_range():
     scaling = models.MinMaxScaling()
     training = np.array([[-2.0, 0.0, 6.0]], dtype="float32")
