@@ -144,11 +144,11 @@ def plot_decision_regions(
     for axis, (name, score) in zip(axes[0], score_functions.items()):
         normal_scores = np.sort(score(points[~is_anomaly]))
         threshold = np.quantile(normal_scores, normal_fraction)
-        grid_rank = np.searchsorted(normal_scores, score(grid)) / len(normal_scores)
-        shading = grid_rank.reshape(grid_x.shape)
+        grid_scores = score(grid)  # once: a score function may refit its detector on every call
+        shading = (np.searchsorted(normal_scores, grid_scores) / len(normal_scores)).reshape(grid_x.shape)
         axis.contourf(grid_x, grid_y, shading, levels=np.linspace(0, 1, 11), cmap="Greys", alpha=0.5)
         axis.contour(
-            grid_x, grid_y, score(grid).reshape(grid_x.shape), levels=[threshold], colors="black", linestyles="solid"
+            grid_x, grid_y, grid_scores.reshape(grid_x.shape), levels=[threshold], colors="black", linestyles="solid"
         )
         axis.scatter(*points[~is_anomaly].T, s=8, color=NORMAL_COLOUR, label="normal")
         axis.scatter(*points[is_anomaly].T, s=18, color=ANOMALY_COLOUR, marker="x", label="anomaly")
