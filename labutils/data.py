@@ -166,8 +166,8 @@ def load_ecg(path: str | Path | list[str | Path] | None = None) -> tuple[np.ndar
     ``path`` may be a file in either format, recognised by content: TensorFlow's
     ``ecg.csv`` (comma separated, 140 samples then 1 = normal / 0 = abnormal) or the UCR
     text format (whitespace separated, class first, class 1 = normal). A folder loads the
-    real files in it (``ecg.csv``, else every ``ECG5000_*.txt``); a list of files loads
-    them all. With no path, the files :func:`locate_ecg` chooses for the current
+    real files in it (``ecg.csv``, else the UCR TRAIN and TEST files, else any other
+    ``ECG5000_*.txt``); a list of files loads them all. With no path, the files :func:`locate_ecg` chooses for the current
     profile. Used by chapter 4 (the ECG lab).
 
     Raises ``FileNotFoundError`` for a missing file and ``ValueError`` naming the file and
