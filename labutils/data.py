@@ -167,8 +167,8 @@ def load_ecg(path: str | Path | list[str | Path] | None = None) -> tuple[np.ndar
     ``ecg.csv`` (comma separated, 140 samples then 1 = normal / 0 = abnormal) or the UCR
     text format (whitespace separated, class first, class 1 = normal). A folder loads the
     real files in it (``ecg.csv``, else the UCR TRAIN and TEST files, else any other
-    ``ECG5000_*.txt``); a list of files loads them all. With no path, the files :func:`locate_ecg` chooses for the current
-    profile. Used by chapter 4 (the ECG lab).
+    ``ECG5000_*.txt``); a list of files loads them all. With no path, the files
+    :func:`locate_ecg` chooses for the current profile. Used by chapter 4 (the ECG lab).
 
     Raises ``FileNotFoundError`` for a missing file and ``ValueError`` naming the file and
     the problem for an empty, binary, ragged or malformed one.
