@@ -16,8 +16,12 @@ generated stand-in in the ``ecg.csv`` format when no real file is at hand.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import tarfile
 import tempfile
+import warnings
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -418,3 +422,518 @@ def one_class_split(
     if len(x_train) != len(y_train) or len(x_test) != len(y_test):
         raise ValueError("images and labels differ in length")
     return np.asarray(x_train)[y_train == normal_class], np.asarray(x_test), y_test != normal_class
+
+
+# --------------------------------------------------------------------------- UCSD: folders and download
+
+UCSD_URL = "http://www.svcl.ucsd.edu/projects/anomaly/UCSD_Anomaly_Dataset.tar.gz"
+UCSD_FOLDER = "UCSD_Anomaly_Dataset.v1p2"  # the archive's top folder
+UCSD_SUBSETS = ("UCSDped1", "UCSDped2")
+UCSD_SPLITS = ("Train", "Test")
+
+
+def ucsd_dataset_folder(root: str | Path) -> Path:
+    """Return the ``UCSD_Anomaly_Dataset.v1p2`` folder in ``root`` (or ``root`` itself if it is that folder)."""
+    root = Path(root).expanduser()
+    for candidate in (root / UCSD_FOLDER, root):
+        if any((candidate / subset).is_dir() for subset in UCSD_SUBSETS):
+            return candidate
+    raise FileNotFoundError(
+        f"{root}: no {UCSD_FOLDER} folder with UCSDped1/ or UCSDped2/ here; "
+        "download_ucsd(root) fetches it and make_ucsd_standin(root) generates a small stand-in"
+    )
+
+
+def _fetch_resumable(url: str, part: Path, chunk_bytes: int = 1 << 20) -> None:
+    """Download ``url`` into ``part``, continuing where an earlier attempt stopped.
+
+    Sends an HTTP ``Range`` request when ``part`` already holds bytes; a server (or a
+    ``file://`` URL) that ignores it answers in full and the file is started again.
+    Raises ``OSError`` when the transfer ends short of the announced length.
+    """
+    import urllib.error
+    import urllib.request
+
+    from tqdm.auto import tqdm
+
+    have = part.stat().st_size if part.exists() else 0
+    request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
+    try:
+        response = urllib.request.urlopen(request, timeout=60)
+    except urllib.error.HTTPError as error:
+        if error.code == 416 and have:  # nothing left to fetch: the part file is complete
+            return
+        raise
+    with response:
+        resumed = have > 0 and getattr(response, "status", None) == 206
+        if not resumed:
+            have = 0
+        remaining = response.headers.get("Content-Length")
+        total = have + int(remaining) if remaining is not None else None
+        with open(part, "ab" if resumed else "wb") as file, tqdm(
+            total=total, initial=have, unit="B", unit_scale=True, unit_divisor=1024, desc=part.name[:-5]
+        ) as bar:
+            while chunk := response.read(chunk_bytes):
+                file.write(chunk)
+                bar.update(len(chunk))
+    size = part.stat().st_size
+    if total is not None and size != total:
+        raise OSError(f"{url}: the transfer stopped at {size} of {total} bytes; run again to resume")
+
+
+def download_ucsd(root: str | Path | None = None, url: str | None = None, keep_archive: bool = False) -> Path:
+    """Download and safely extract the UCSD Anomaly Detection data set under ``root``; return its folder.
+
+    Used by chapters 3 and 6. ``root`` defaults to ``data_dir() / "ucsd"`` (on Colab with
+    Drive mounted, a folder on Drive, so students download it once). Nothing is fetched
+    when ``root`` already holds the extracted ``UCSD_Anomaly_Dataset.v1p2``. The archive
+    (``url``, default :data:`UCSD_URL`; any URL urllib understands, ``file://`` included)
+    is fetched into ``UCSD_Anomaly_Dataset.tar.gz.part`` with a progress bar, and an
+    interrupted download resumes from there. It is then read through once (a truncated
+    archive fails here), extracted with the standard library's ``data`` filter (no
+    absolute paths, links out of the folder or device files) into a staging folder, and
+    only then renamed into place; the archive is deleted unless ``keep_archive``.
+    """
+    root = Path(root).expanduser() if root is not None else data_dir() / "ucsd"
+    target = root / UCSD_FOLDER
+    if any((target / subset).is_dir() for subset in UCSD_SUBSETS):
+        return target
+    if not hasattr(tarfile, "data_filter"):
+        raise RuntimeError("safe extraction needs Python 3.10.12, 3.11.4, 3.12 or newer (tarfile's 'data' filter)")
+    root.mkdir(parents=True, exist_ok=True)
+    archive = root / "UCSD_Anomaly_Dataset.tar.gz"
+    url = url or UCSD_URL
+    if not archive.is_file():
+        part = archive.with_name(archive.name + ".part")
+        try:
+            _fetch_resumable(url, part)
+        except OSError as error:
+            raise OSError(
+                f"could not download {url} ({error}); the partial file {part} is kept to resume from. "
+                f"Or put the extracted {UCSD_FOLDER} folder in {root}, or run with LAB_PROFILE=quick"
+            ) from error
+        os.replace(part, archive)
+
+    staging = Path(tempfile.mkdtemp(prefix=".extract-", dir=root))
+    try:
+        try:
+            with tarfile.open(archive, "r:*") as tar:
+                tar.extractall(staging, filter="data")
+        except (tarfile.TarError, EOFError, OSError, zlib.error) as error:
+            archive.unlink(missing_ok=True)  # a broken archive must not be trusted next time
+            raise ValueError(f"{archive}: not a complete, safe UCSD archive ({error}); deleted, run again") from None
+        extracted = staging / UCSD_FOLDER
+        if not any((extracted / subset).is_dir() for subset in UCSD_SUBSETS):
+            archive.unlink(missing_ok=True)
+            raise ValueError(f"{archive}: the archive has no {UCSD_FOLDER}/UCSDped1 or UCSDped2 folder; it was deleted")
+        os.replace(extracted, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    if not keep_archive:
+        archive.unlink(missing_ok=True)
+    return target
+
+
+
+# --------------------------------------------------------------------------- UCSD: frames and ground truth
+
+_GT_LINE = re.compile(r"^TestVideoFile\{(?:end\+1|\d+)\}\.gt_frame\s*=\s*\[([^\]]*)\]\s*;?$")
+_GT_IGNORED = re.compile(r"^(%.*|TestVideoFile\s*=\s*\{\s*\}\s*;?|clear.*)?$")
+
+
+def _split_folder(root: str | Path, subset: str, split: str) -> Path:
+    if subset not in UCSD_SUBSETS:
+        raise ValueError(f"subset must be one of {UCSD_SUBSETS}, got {subset!r}")
+    if split not in UCSD_SPLITS:
+        raise ValueError(f"split must be one of {UCSD_SPLITS}, got {split!r}")
+    folder = ucsd_dataset_folder(root) / subset / split
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder}: no such folder in the UCSD data set")
+    return folder
+
+
+def ucsd_videos(root: str | Path, subset: str = "UCSDped1", split: str = "Train") -> list[Path]:
+    """The video folders (``Train001``, ``Test001``, ...) of a subset and split, in order.
+
+    Pixel-mask folders (``Test001_gt``), hidden files and macOS leftovers are skipped.
+    """
+    folder = _split_folder(root, subset, split)
+    videos = sorted(
+        child for child in folder.iterdir()
+        if child.is_dir() and child.name.startswith(split) and not child.name.endswith("_gt")
+    )
+    if not videos:
+        raise FileNotFoundError(f"{folder}: no {split}NNN video folders")
+    return videos
+
+
+def _frame_files(video: Path, suffix: str = ".tif") -> list[Path]:
+    """Numbered frame files of one video, checked to run 1, 2, ..., n without a gap."""
+    files = [file for file in video.iterdir() if file.suffix.lower() == suffix and not file.name.startswith(".")]
+    if not files:
+        raise FileNotFoundError(f"{video}: no {suffix} frames")
+    try:
+        numbered = sorted((int(file.stem), file) for file in files)
+    except ValueError:
+        bad = next(file for file in files if not file.stem.isdigit())
+        raise ValueError(f"{bad}: frame files must be numbered (001{suffix}, 002{suffix}, ...)") from None
+    for expected, (number, file) in enumerate(numbered, start=1):
+        if number != expected:
+            raise ValueError(f"{video}: frame {expected:03d}{suffix} is missing (the next one is {file.name})")
+    return [file for _, file in numbered]
+
+
+def _read_frame(file: Path, size: tuple[int, int] | None):
+    """Decode one grey frame as uint8 (resized to ``size`` = (height, width)); None if unreadable."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(file) as image:
+            image.load()
+            original = image.size
+            grey = image.convert("L")
+    except (OSError, UnidentifiedImageError, SyntaxError):
+        return None, None
+    if size is not None and (grey.height, grey.width) != tuple(size):
+        grey = grey.resize((size[1], size[0]), Image.Resampling.BILINEAR)
+    return np.asarray(grey, dtype=np.uint8), original
+
+
+def read_ucsd_video(
+    video: str | Path, image_size: int | tuple[int, int] | None = None, suffix: str = ".tif"
+) -> np.ndarray:
+    """Decode one video folder's frames into a uint8 array of shape (frames, height, width).
+
+    ``image_size`` (an int for a square, or (height, width)) resizes each frame once, as
+    it is decoded. A frame that cannot be decoded is replaced by its predecessor with a
+    warning (frame numbers, and so the ground truth, stay aligned); a gap in the
+    numbering or frames of different sizes raise ``ValueError`` naming the file.
+    """
+    video = Path(video)
+    size = (image_size, image_size) if isinstance(image_size, int) else image_size
+    frames, first_size, unreadable = [], None, []
+    for file in _frame_files(video, suffix):
+        pixels, original = _read_frame(file, size)
+        if pixels is None:
+            unreadable.append(file)
+            frames.append(None)
+            continue
+        if first_size is None:
+            first_size = original
+        elif original != first_size:
+            raise ValueError(f"{file}: frame size {original} differs from the video's first frame {first_size}")
+        frames.append(pixels)
+    if first_size is None:
+        raise ValueError(f"{video}: none of its frames can be decoded")
+    for index, pixels in enumerate(frames):
+        if pixels is None:
+            frames[index] = next(p for p in (*frames[index::-1], *frames[index:]) if p is not None)
+    if unreadable:
+        names = ", ".join(file.name for file in unreadable)
+        warnings.warn(f"{video}: could not decode {names}; each was replaced by the frame before it", stacklevel=2)
+    return np.stack(frames)
+
+
+def ucsd_frames(
+    root: str | Path,
+    subset: str = "UCSDped1",
+    split: str = "Train",
+    image_size: int | tuple[int, int] | None = None,
+    videos: int | list[str] | None = None,
+    progress: bool = True,
+) -> dict[str, np.ndarray]:
+    """Decode a split's videos once: ``{"Train001": uint8 array (frames, height, width), ...}``.
+
+    ``videos`` keeps the first n videos, or the named ones. Chapter 3 trains on these
+    frames one by one; :func:`ucsd_clips` cuts them into clips for chapter 6.
+    """
+    from tqdm.auto import tqdm
+
+    folders = ucsd_videos(root, subset, split)
+    if isinstance(videos, int):
+        folders = folders[:videos]
+    elif videos is not None:
+        by_name = {folder.name: folder for folder in folders}
+        missing = [name for name in videos if name not in by_name]
+        if missing:
+            raise ValueError(f"no video folder named {missing} in {folders[0].parent}")
+        folders = [by_name[name] for name in videos]
+    return {
+        folder.name: read_ucsd_video(folder, image_size)
+        for folder in tqdm(folders, desc=f"{subset}/{split} frames", unit="video", disable=not progress)
+    }
+
+
+def _parse_gt_ranges(text: str, where: str) -> list[tuple[int, int]]:
+    ranges = []
+    for part in filter(None, re.split(r"[,\s]+", text.strip())):
+        bounds = part.split(":")
+        if len(bounds) > 2 or not all(bound.isdigit() for bound in bounds):
+            raise ValueError(f"{where}: {part!r} is not a frame range like 60:152")
+        start, end = int(bounds[0]), int(bounds[-1])
+        if start < 1 or end < start:
+            raise ValueError(f"{where}: range {part!r} is empty or starts before frame 1")
+        ranges.append((start, end))
+    return ranges
+
+
+def ucsd_ground_truth(root: str | Path, subset: str = "UCSDped1") -> dict[str, np.ndarray]:
+    """Per test video, a bool array with one entry per frame, True where the frame is anomalous.
+
+    Parsed from the data set's ``UCSDped1.m`` / ``UCSDped2.m`` (in ``Test/`` or beside it),
+    whose lines read ``TestVideoFile{end+1}.gt_frame = [60:152];`` or ``[5:90, 140:200]``:
+    1-indexed, inclusive frame ranges, one line per test video in order. Keys are the
+    video folder names (``"Test001"``, ...); the arrays are as long as the videos. Used by
+    chapters 3 and 6. Pixel masks: :func:`ucsd_pixel_masks`.
+
+    Raises ``ValueError`` naming the file and line for a line it does not understand, a
+    range past the end of its video, or a count of lines that differs from the videos.
+    """
+    videos = ucsd_videos(root, subset, "Test")
+    folder = videos[0].parent
+    candidates = [folder / f"{subset}.m", folder.parent / f"{subset}.m"]
+    path = next((candidate for candidate in candidates if candidate.is_file()), None)
+    if path is None:
+        raise FileNotFoundError(f"no ground-truth file {subset}.m in {folder} or {folder.parent}")
+    specifications = []
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        line = line.strip()
+        match = _GT_LINE.match(line)
+        if match:
+            specifications.append((number, match.group(1)))
+        elif not _GT_IGNORED.match(line):
+            raise ValueError(f"{path}, line {number}: unexpected line {line[:80]!r}")
+    if len(specifications) != len(videos):
+        raise ValueError(f"{path}: {len(specifications)} gt_frame lines for {len(videos)} test videos in {folder}")
+    labels = {}
+    for video, (number, text) in zip(videos, specifications):
+        length = len(_frame_files(video))
+        anomalous = np.zeros(length, dtype=bool)
+        for start, end in _parse_gt_ranges(text, f"{path}, line {number}"):
+            if end > length:
+                raise ValueError(f"{path}, line {number}: frame {end} is past the end of {video.name} ({length})")
+            anomalous[start - 1 : end] = True
+        labels[video.name] = anomalous
+    return labels
+
+
+def ucsd_pixel_masks(
+    root: str | Path, subset: str = "UCSDped1", image_size: int | tuple[int, int] | None = None
+) -> dict[str, np.ndarray]:
+    """Per test video that has a ``TestNNN_gt`` folder, its pixel masks: bool (frames, height, width).
+
+    Ped2 has masks for every test video, Ped1 for some; videos without one are left out.
+    """
+    masks = {}
+    for video in ucsd_videos(root, subset, "Test"):
+        folder = video.with_name(video.name + "_gt")
+        if folder.is_dir():
+            masks[video.name] = read_ucsd_video(folder, image_size, suffix=".bmp") > 127
+    return masks
+
+
+# --------------------------------------------------------------------------- UCSD: clips for tf.data
+
+
+def clip_starts(length: int, clip_length: int, stride: int = 1, step: int | None = None) -> list[int]:
+    """First frames of the clips cut from a video of ``length`` frames.
+
+    A clip takes ``clip_length`` frames, ``stride`` apart; clips start every ``step``
+    frames (default ``clip_length``: consecutive clips that do not overlap, as the
+    slides' lab cut them).
+    """
+    if clip_length < 1 or stride < 1 or (step is not None and step < 1):
+        raise ValueError("clip_length, stride and step must be positive")
+    span = stride * (clip_length - 1) + 1
+    return list(range(0, length - span + 1, step or clip_length))
+
+
+def ucsd_clips(
+    root: str | Path,
+    subset: str = "UCSDped1",
+    split: str = "Train",
+    *,
+    clip_length: int = 10,
+    image_size: int | tuple[int, int] | None = 227,
+    strides: int | tuple[int, ...] = 1,
+    step: int | None = None,
+    batch_size: int | None = None,
+    shuffle: bool | None = None,
+    pairs: bool = False,
+    videos: int | list[str] | None = None,
+    seed: int = 0,
+    progress: bool = True,
+):
+    """A ``tf.data.Dataset`` of clips: float32 tensors (clip_length, height, width, 1) in [0, 1].
+
+    Used by chapter 6. Each frame is decoded and resized once and kept as uint8 (Ped1's
+    training set at 227x227 is 350 MB that way, against 2.8 GB for the float64 array the
+    slides' lab built); clips are cut from those frames as they are needed, converted to
+    float32 per batch. ``strides`` may be a tuple such as ``(1, 2, 3)``: clips at every
+    temporal stride, the augmentation of Chong & Tay (2017). ``shuffle`` (default: on
+    for Train) draws a new order every epoch from ``seed``. ``pairs=True`` yields
+    ``(clip, clip)`` for ``model.fit``. The dataset knows its length, so Keras shows a
+    full progress bar.
+    """
+    import tensorflow as tf
+
+    stride_list = (strides,) if isinstance(strides, int) else tuple(strides)
+    frames = list(ucsd_frames(root, subset, split, image_size, videos, progress).values())
+    shapes = {array.shape[1:] for array in frames}
+    if len(shapes) > 1:
+        raise ValueError(f"{subset}/{split}: videos have different frame sizes {sorted(shapes)}; pass image_size")
+    (height, width), = shapes
+    index = [
+        (video, start, stride)
+        for video, array in enumerate(frames)
+        for stride in stride_list
+        for start in clip_starts(len(array), clip_length, stride, step)
+    ]
+    if not index:
+        raise ValueError(f"{subset}/{split}: the videos are shorter than one clip of {clip_length} frames")
+    shuffle = split == "Train" if shuffle is None else shuffle
+    generator = np.random.default_rng(seed)
+
+    def clips():
+        order = generator.permutation(len(index)) if shuffle else range(len(index))
+        for position in order:
+            video, start, stride = index[position]
+            yield frames[video][start : start + stride * clip_length : stride, :, :, None]
+
+    dataset = tf.data.Dataset.from_generator(
+        clips, output_signature=tf.TensorSpec((clip_length, height, width, 1), tf.uint8)
+    ).apply(tf.data.experimental.assert_cardinality(len(index)))
+    if batch_size:
+        dataset = dataset.batch(batch_size)
+    dataset = dataset.map(lambda clip: tf.cast(clip, tf.float32) / 255.0, num_parallel_calls=tf.data.AUTOTUNE)
+    if pairs:
+        dataset = dataset.map(lambda clip: (clip, clip))
+    return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+# --------------------------------------------------------------------------- UCSD: stand-in and finding
+
+
+def _blob(height: int, width: int, centre: tuple[float, float], half_size: tuple[float, float]) -> np.ndarray:
+    rows, columns = np.ogrid[:height, :width]
+    return ((rows - centre[0]) / half_size[0]) ** 2 + ((columns - centre[1]) / half_size[1]) ** 2 <= 1.0
+
+
+def make_ucsd_standin(
+    root: str | Path,
+    subset: str = "UCSDped1",
+    train_videos: int = 6,
+    test_videos: int = 4,
+    frames: int = 60,
+    frame_size: tuple[int, int] = (158, 238),
+    seed: int = 0,
+) -> Path:
+    """Write a small generated data set in the UCSD layout under ``root``; return its folder.
+
+    The quick profile's stand-in for chapters 3 and 6, and the tests' fixture: grey
+    frames (``frame_size`` = (height, width), Ped1's 158x238 by default) of a textured
+    walkway where small dark "pedestrians" walk up and down at about one pixel per frame.
+    Every test video has an anomaly: a large bright "cart" at walking speed, or a
+    pedestrian-sized "cyclist" moving five times as fast (visible only across frames).
+    Written as the real data set is: ``Train/Train001/001.tif``, ``Test/Test001/...``,
+    pixel masks in ``Test/Test001_gt/001.bmp``, and the frame ranges in
+    ``Test/UCSDped1.m``, so the real loaders read it. Existing files are overwritten.
+    """
+    from PIL import Image
+
+    if subset not in UCSD_SUBSETS:
+        raise ValueError(f"subset must be one of {UCSD_SUBSETS}, got {subset!r}")
+    height, width = frame_size
+    if frames < 20 or height < 48 or width < 48:
+        raise ValueError("the stand-in needs at least 20 frames of 48x48 pixels")
+    generator = np.random.default_rng(seed)
+    folder = Path(root) / UCSD_FOLDER / subset
+    rows, columns = np.mgrid[:height, :width]
+    texture = generator.normal(0, 1, (height // 4 + 1, width // 4 + 1)).repeat(4, 0).repeat(4, 1)[:height, :width]
+    background = 150 - 40 * rows / height + 6 * texture
+    walkway = np.abs(columns - width * 0.55) < width * 0.3
+    background[walkway] += 25
+    person = (height / 16, width / 40)  # half sizes of a walker's ellipse
+
+    def render(walkers, extra=None):
+        image = background + generator.normal(0, 2.0, background.shape)
+        mask = np.zeros((height, width), dtype=bool)
+        for centre in walkers:
+            image[_blob(height, width, centre, person)] = 55
+        if extra is not None:
+            kind, centre = extra
+            shape = _blob(height, width, centre, person) if kind == "cyclist" else (
+                (np.abs(rows - centre[0]) < height / 7) & (np.abs(columns - centre[1]) < width / 9)
+            )
+            image[shape] = 55 if kind == "cyclist" else 235
+            mask = shape
+        return np.clip(image, 0, 255).astype(np.uint8), mask
+
+    def walkers_for(count):
+        lanes = generator.uniform(width * 0.3, width * 0.8, count)
+        starts = generator.uniform(0, height, count)
+        directions = generator.choice([-1.0, 1.0], count) * generator.uniform(0.7, 1.3, count)
+        walkers = list(zip(lanes, starts, directions))
+        return lambda t: [((start + direction * t) % height, lane) for lane, start, direction in walkers]
+
+    def write_video(path: Path, images, masks=None):
+        path.mkdir(parents=True, exist_ok=True)
+        for number, image in enumerate(images, start=1):
+            Image.fromarray(image).save(path / f"{number:03d}.tif")
+        if masks is not None:
+            mask_folder = path.with_name(path.name + "_gt")
+            mask_folder.mkdir(exist_ok=True)
+            for number, mask in enumerate(masks, start=1):
+                Image.fromarray(np.where(mask, 255, 0).astype(np.uint8)).save(mask_folder / f"{number:03d}.bmp")
+
+    for video in range(1, train_videos + 1):
+        walk = walkers_for(int(generator.integers(3, 7)))
+        write_video(folder / "Train" / f"Train{video:03d}", [render(walk(t))[0] for t in range(frames)])
+
+    lines = ["TestVideoFile = {};"]
+    for video in range(1, test_videos + 1):
+        walk = walkers_for(int(generator.integers(3, 7)))
+        kind = "cart" if video % 2 else "cyclist"
+        speed = 1.0 if kind == "cart" else 5.0
+        crossing = int(min(frames - 1, (height * 1.1) / speed))
+        first = int(generator.integers(frames // 6, frames // 3))
+        visits = [(first, min(frames, first + crossing))]
+        if video == test_videos and visits[0][1] + 8 < frames:  # one video with two intervals, as in [5:90, 140:200]
+            visits.append((visits[0][1] + 4, frames))
+        lane = generator.uniform(width * 0.35, width * 0.75)
+        images, masks, anomalous = [], [], []
+        for t in range(frames):
+            inside = [start for start, end in visits if start <= t < end]
+            extra = (kind, (-height * 0.05 + speed * (t - inside[0]), lane)) if inside else None
+            image, mask = render(walk(t), extra)
+            images.append(image)
+            masks.append(mask)
+            anomalous.append(bool(mask.any()))
+        write_video(folder / "Test" / f"Test{video:03d}", images, masks)
+        flags = np.asarray(anomalous)
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], flags.astype(int), [0]])))
+        ranges = [f"{start + 1}:{end}" for start, end in zip(edges[::2], edges[1::2])]
+        lines.append(f"TestVideoFile{{end+1}}.gt_frame = [{', '.join(ranges)}];")
+    (folder / "Test" / f"{subset}.m").write_text("\n".join(lines) + "\n")
+    return folder.parent
+
+
+def locate_ucsd(profile: str | None = None, subset: str = "UCSDped1") -> tuple[Path, str]:
+    """Choose the UCSD folder for a profile and say where it comes from (chapters 3 and 6).
+
+    In order: an extracted data set in ``data_dir() / "ucsd"`` or ``data_dir()`` (any
+    profile); in the full profile, :func:`download_ucsd`; in the quick profile, a
+    generated stand-in (:func:`make_ucsd_standin`), without the network. Returns the
+    root to pass to the loaders and a one-line description for the notebook to print.
+    """
+    profile = env.resolve_profile(profile)
+    for candidate in (data_dir() / "ucsd", data_dir()):
+        if (candidate / UCSD_FOLDER / subset).is_dir():
+            return candidate, f"real UCSD {subset} data from the data folder ({candidate / UCSD_FOLDER})"
+    if profile == "full":
+        folder = download_ucsd(data_dir() / "ucsd")
+        return folder.parent, f"real UCSD {subset} data, downloaded once (cached in {folder})"
+    root = Path(tempfile.gettempdir()) / "labutils-standin" / "ucsd"
+    if not (root / UCSD_FOLDER / subset / "Test" / f"{subset}.m").is_file():
+        make_ucsd_standin(root, subset)
+    return root, f"generated stand-in in the UCSD layout, not real video ({root / UCSD_FOLDER})"

@@ -1,13 +1,15 @@
 """Every figure the notebooks show. Each function returns its matplotlib ``Figure``.
 
 Figures are closed before they are returned: in a notebook, make the call the last
-line of a cell to show the figure once. Used by chapter 1 (decision regions) and
-chapter 4 (the ECG lab).
+line of a cell to show the figure once. Used by chapter 1 (decision regions), chapter 2
+(image grids, codes), chapter 3 and 6 (error heatmaps, regularity, the inference GIF)
+and chapter 4 (the ECG lab).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -155,3 +157,151 @@ def plot_decision_regions(
         axis.set(title=name, xticks=[], yticks=[])
     axes[0, 0].legend(loc="lower left", fontsize="small")
     return _finish(figure)
+
+
+# --------------------------------------------------------------------------- images (chapters 2, 3 and 6)
+
+
+def plot_image_rows(rows: dict[str, np.ndarray], columns: int = 10, titles: list[str] | None = None) -> Figure:
+    """Show images in labelled rows, e.g. ``{"input": x[:10], "reconstruction": r[:10]}``.
+
+    Each value holds images of shape (n, height, width) or (n, height, width, 1), grey.
+    ``titles`` labels the columns.
+    """
+    if not rows:
+        raise ValueError("rows is empty")
+    columns = min(columns, min(len(images) for images in rows.values()))
+    figure, axes = plt.subplots(len(rows), columns, figsize=(1.3 * columns + 1, 1.4 * len(rows)), squeeze=False)
+    for row_axes, (label, images) in zip(axes, rows.items()):
+        for column, axis in enumerate(row_axes):
+            axis.imshow(np.squeeze(images[column]), cmap="gray", vmin=0, vmax=1 if images.dtype != np.uint8 else 255)
+            axis.set_xticks([])
+            axis.set_yticks([])
+            if titles is not None and axis is axes[0][column]:
+                axis.set_title(titles[column], fontsize=9)
+        row_axes[0].set_ylabel(label, rotation=0, ha="right", va="center")
+    return _finish(figure)
+
+
+def plot_codes_3d(codes_by_title: dict[str, np.ndarray], labels: np.ndarray, points: int = 1500) -> Figure:
+    """3-D scatter plots of codes (n, 3), one panel per title, coloured by class (chapter 2)."""
+    labels = np.asarray(labels)
+    shown = np.random.default_rng(0).permutation(len(labels))[:points]
+    figure = plt.figure(figsize=(5.5 * len(codes_by_title), 5))
+    for index, (title, codes) in enumerate(codes_by_title.items(), start=1):
+        codes = np.asarray(codes)
+        if codes.shape != (len(labels), 3):
+            raise ValueError(f"{title}: codes must have shape ({len(labels)}, 3), got {codes.shape}")
+        axis = figure.add_subplot(1, len(codes_by_title), index, projection="3d")
+        scatter = axis.scatter(*codes[shown].T, c=labels[shown], cmap="tab10", s=6, vmin=-0.5, vmax=9.5)
+        axis.set_title(title)
+    figure.colorbar(scatter, ax=figure.axes, ticks=range(10), label="digit", shrink=0.7)
+    plt.close(figure)
+    return figure
+
+
+def plot_error_vs_code_size(code_sizes: list[int], errors_by_model: dict[str, list[float]]) -> Figure:
+    """Reconstruction error against the size of the code, one line per model (chapter 2)."""
+    figure, axis = plt.subplots(figsize=(6, 3.8))
+    for name, errors in errors_by_model.items():
+        axis.plot(code_sizes, errors, marker="o", label=name)
+    axis.set(xscale="log", xlabel="code size (numbers per image)", ylabel="test reconstruction MSE")
+    axis.set_xticks(code_sizes, [str(size) for size in code_sizes])
+    axis.legend()
+    axis.grid(True, alpha=0.3)
+    return _finish(figure)
+
+
+def _error_map(frames: np.ndarray, reconstructions: np.ndarray) -> np.ndarray:
+    frames = frames.astype(np.float32) / 255.0 if frames.dtype == np.uint8 else frames.astype(np.float32)
+    return (frames - reconstructions) ** 2
+
+
+def plot_error_heatmaps(
+    frames: np.ndarray,
+    reconstructions: np.ndarray,
+    frame_indices: list[int],
+    masks: np.ndarray | None = None,
+    labels: list[str] | None = None,
+) -> Figure:
+    """For the chosen frames of one video: the frame, its reconstruction and the per-pixel error.
+
+    ``masks`` (bool, like ``frames``) outlines the annotated anomaly in the error row.
+    Chapters 3 and 6.
+    """
+    errors = _error_map(np.asarray(frames), np.asarray(reconstructions))
+    top = max(float(errors[frame_indices].max()), 1e-6)
+    figure, axes = plt.subplots(3, len(frame_indices), figsize=(2.6 * len(frame_indices) + 1, 7.6), squeeze=False)
+    for column, index in enumerate(frame_indices):
+        axes[0, column].imshow(frames[index], cmap="gray", vmin=0, vmax=255 if frames.dtype == np.uint8 else 1)
+        axes[1, column].imshow(reconstructions[index], cmap="gray", vmin=0, vmax=1)
+        image = axes[2, column].imshow(errors[index], cmap="inferno", vmin=0, vmax=top)
+        if masks is not None and masks[index].any():
+            axes[2, column].contour(masks[index], levels=[0.5], colors="cyan", linewidths=0.8)
+        axes[0, column].set_title(labels[column] if labels else f"frame {index + 1}", fontsize=9)
+    for axis in axes.flat:
+        axis.set_xticks([])
+        axis.set_yticks([])
+    for axis, label in zip(axes[:, 0], ("frame", "reconstruction", "squared error")):
+        axis.set_ylabel(label)
+    figure.colorbar(image, ax=axes[2, :].tolist(), shrink=0.8)
+    plt.close(figure)
+    return figure
+
+
+def plot_regularity(
+    scores: dict[str, np.ndarray], ground_truth: dict[str, np.ndarray], columns: int = 2, ylabel: str = "regularity"
+) -> Figure:
+    """Per test video, a score curve over its frames with the annotated anomalies shaded (chapter 6)."""
+    videos = list(scores)
+    rows = -(-len(videos) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(6 * columns, 2.4 * rows), squeeze=False, sharey=True)
+    for axis, video in zip(axes.flat, videos):
+        values, anomalous = np.asarray(scores[video]), np.asarray(ground_truth[video])
+        frames = np.arange(1, len(values) + 1)
+        axis.fill_between(frames, 0, 1, where=anomalous, color=ERROR_COLOUR, alpha=0.5, step="mid",
+                          transform=axis.get_xaxis_transform(), label="annotated anomaly")
+        axis.plot(frames, values, color=NORMAL_COLOUR, label=ylabel)
+        axis.set(title=video, xlim=(1, len(values)))
+        axis.grid(True, alpha=0.3)
+    for axis in axes.flat[len(videos):]:
+        axis.set_visible(False)
+    for axis in axes[:, 0]:
+        axis.set_ylabel(ylabel)
+    for axis in axes[-1]:
+        axis.set_xlabel("frame")
+    axes.flat[0].legend(loc="lower left", fontsize=8)
+    return _finish(figure)
+
+
+def save_inference_gif(
+    path: str | Path, frames: np.ndarray, reconstructions: np.ndarray, fps: int = 8, scale: int = 2
+) -> Path:
+    """Write an animated GIF of inference: frame | reconstruction | error heatmap, side by side.
+
+    Like the slides' animation (chapters 3 and 6). ``frames`` uint8 or [0, 1] float and
+    ``reconstructions`` in [0, 1], both (frames, height, width); the error colours share
+    one scale over the whole video. Returns the path (show it with
+    ``IPython.display.Image(filename=path)``).
+    """
+    from matplotlib import colormaps
+    from PIL import Image
+
+    frames, reconstructions = np.asarray(frames), np.asarray(reconstructions, dtype=np.float32)
+    if frames.shape != reconstructions.shape or frames.ndim != 3:
+        raise ValueError(f"frames {frames.shape} and reconstructions {reconstructions.shape} differ or are not 3-D")
+    errors = _error_map(frames, reconstructions)
+    errors = errors / max(float(np.percentile(errors, 99.9)), 1e-6)
+    grey = lambda images: np.repeat(np.clip(images, 0, 1)[..., None], 3, axis=-1)  # noqa: E731
+    unit_frames = frames / 255.0 if frames.dtype == np.uint8 else frames
+    heat = colormaps["inferno"](np.clip(errors, 0, 1))[..., :3]
+    gap = np.ones((*frames.shape[:2], 2, 3))
+    panels = np.concatenate([grey(unit_frames), gap, grey(reconstructions), gap, heat], axis=2)
+    images = [
+        Image.fromarray((panel * 255).astype(np.uint8)).resize((panel.shape[1] * scale, panel.shape[0] * scale))
+        for panel in panels
+    ]
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    images[0].save(path, save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0)
+    return path

@@ -126,8 +126,38 @@ def test_decoder_output_spans_the_training_range():
         (models.conv1d_ecg_autoencoder, {"input_length": 142}),
         (models.conv1d_ecg_autoencoder, {"latent_dim": -1}),
         (models.seed_conv1d_ecg_autoencoder, {"input_length": 100}),
+        (models.frame_autoencoder, {"image_size": 98}),
+        (models.frame_autoencoder, {"code_size": 0}),
+        (models.spatiotemporal_autoencoder, {"image_size": 224}),
+        (models.spatiotemporal_autoencoder, {"clip_length": 1}),
     ],
 )
 def test_bad_sizes_raise_value_error(builder, arguments):
     with pytest.raises(ValueError):
         builder(**arguments)
+
+
+def test_frame_autoencoder_with_and_without_bottleneck():
+    with_code = models.frame_autoencoder()  # the slides' model on 100x100 frames
+    assert with_code.input_shape == with_code.output_shape == (None, 100, 100, 1)
+    assert with_code.encoder.output_shape == (None, 2000)
+    assert with_code.count_params() == 62_022_385  # two 15488x2000 dense layers dominate
+    without = models.frame_autoencoder(code_size=None)
+    assert without.encoder.output_shape == (None, 22, 22, 32)  # 15,488 numbers for 10,000 pixels
+    assert without.output_shape == (None, 100, 100, 1) and without.count_params() == 52_897
+    assert models.frame_autoencoder(60, code_size=64).output_shape == (None, 60, 60, 1)
+
+
+def test_spatiotemporal_autoencoder_matches_chong_and_tay():
+    model = models.spatiotemporal_autoencoder()
+    assert model.input_shape == model.output_shape == (None, 10, 227, 227, 1)
+    assert model.encoder.get_layer("spatial_2").output.shape == (None, 10, 26, 26, 64)  # 227 -> 55 -> 26
+    assert model.encoder.output_shape == (None, 10, 26, 26, 32)
+    assert model.count_params() == 1_068_225
+    optimizer = model.optimizer
+    assert float(optimizer.learning_rate) == pytest.approx(1e-4)
+    assert optimizer.epsilon == pytest.approx(1e-6) and optimizer.weight_decay == pytest.approx(1e-5)
+    small = models.spatiotemporal_autoencoder(99, clip_length=6, filters=(8, 4), lstm_filters=(4, 2, 4))
+    clips = np.random.default_rng(0).random((2, 6, 99, 99, 1), dtype=np.float32)
+    assert small(clips).shape == (2, 6, 99, 99, 1)
+    assert models.spatiotemporal_sizes(120)[-3:] == [99, 107, 115]

@@ -13,6 +13,9 @@ RNG = np.random.default_rng(0)
 BEATS = RNG.normal(size=(4, 140))
 LABELS = np.array([False, False, True, True])
 SCORES = np.array([0.1, 0.3, 0.2, 0.9])
+IMAGES = RNG.random((4, 8, 8))
+DIGITS = np.arange(10)
+FRAMES = RNG.integers(0, 256, (3, 12, 16), dtype=np.uint8)
 
 
 def panels(figure: Figure) -> int:
@@ -28,6 +31,12 @@ def panels(figure: Figure) -> int:
         (lambda: plotting.plot_training_histories({"m": {"loss": [1.0, 0.5], "val_loss": [1.1, 0.6]}}), 1),
         (lambda: plotting.plot_confusion_matrix(LABELS, SCORES > 0.25), 1),
         (lambda: plotting.plot_roc_pr_curves(LABELS, {"a": SCORES, "b": -SCORES}), 2),
+        (lambda: plotting.plot_image_rows({"in": IMAGES, "out": IMAGES}, columns=3), 6),
+        (lambda: plotting.plot_codes_3d({"a": RNG.normal(size=(10, 3)), "b": RNG.normal(size=(10, 3))}, DIGITS), 3),
+        (lambda: plotting.plot_error_vs_code_size([2, 4], {"AE": [0.2, 0.1], "PCA": [0.3, 0.2]}), 1),
+        (lambda: plotting.plot_error_heatmaps(FRAMES, FRAMES / 255.0, [0, 2], masks=FRAMES > 128), 7),
+        (lambda: plotting.plot_regularity({"Test001": SCORES, "Test002": SCORES[:3]},
+                                          {"Test001": LABELS, "Test002": LABELS[:3]}, columns=3), 2),
     ],
 )
 def test_figures_have_their_panels_and_are_closed(make, expected_panels):
@@ -59,3 +68,14 @@ def test_decision_regions_one_panel_per_detector():
     assert [axis.get_title() for axis in figure.axes] == ["distance", "minus"]
     with pytest.raises(ValueError, match="2-D points"):
         plotting.plot_decision_regions({"d": distance}, RNG.normal(size=(5, 3)), np.zeros(5, bool))
+
+
+def test_inference_gif_has_one_image_per_frame(tmp_path):
+    from PIL import Image
+
+    path = plotting.save_inference_gif(tmp_path / "inference.gif", FRAMES, FRAMES / 255.0 * 0.5, scale=2)
+    with Image.open(path) as gif:
+        assert gif.n_frames == 3
+        assert gif.size == ((16 * 3 + 4) * 2, 12 * 2)  # three panels and two 2-pixel gaps, doubled
+    with pytest.raises(ValueError):
+        plotting.save_inference_gif(tmp_path / "bad.gif", FRAMES, FRAMES[:2] / 255.0)

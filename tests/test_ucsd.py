@@ -1,0 +1,286 @@
+"""labutils.data's UCSD functions: layout, ground truth, bad input, clips, the safe resumable download."""
+
+from __future__ import annotations
+
+import http.server
+import io
+import tarfile
+import threading
+import typing
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from labutils import data
+
+
+@pytest.fixture(scope="module")
+def standin(tmp_path_factory) -> Path:
+    """A small generated data set in the UCSD layout; returns the root that holds the .v1p2 folder."""
+    root = tmp_path_factory.mktemp("ucsd")
+    data.make_ucsd_standin(root, train_videos=2, test_videos=3, frames=24, frame_size=(60, 90))
+    return root
+
+
+def write_video(folder: Path, frames: int, size=(8, 12), value=100) -> None:
+    folder.mkdir(parents=True)
+    for number in range(1, frames + 1):
+        Image.fromarray(np.full(size, value, dtype=np.uint8)).save(folder / f"{number:03d}.tif")
+
+
+def fake_dataset(root: Path, lengths=(200, 200), m_text=None) -> Path:
+    """Tiny test videos of the given lengths and a .m file, in the real layout."""
+    test = root / data.UCSD_FOLDER / "UCSDped1" / "Test"
+    for index, length in enumerate(lengths, start=1):
+        write_video(test / f"Test{index:03d}", length)
+    (test / "._Test001").mkdir()  # macOS leftovers in the real archive are skipped
+    m_text = m_text or (
+        "TestVideoFile = {};\n% frame-level ground truth\n"
+        "TestVideoFile{end+1}.gt_frame = [60:152];\n"
+        "TestVideoFile{end+1}.gt_frame = [5:90, 140:200];\n"
+    )
+    (test / "UCSDped1.m").write_text(m_text)
+    return root
+
+
+def test_standin_is_written_in_the_ucsd_layout(standin):
+    ped1 = standin / data.UCSD_FOLDER / "UCSDped1"
+    assert sorted(path.name for path in (ped1 / "Train").iterdir()) == ["Train001", "Train002"]
+    assert {"Test001", "Test001_gt", "UCSDped1.m"} <= {path.name for path in (ped1 / "Test").iterdir()}
+    assert len(list((ped1 / "Test" / "Test002").glob("*.tif"))) == 24
+    with Image.open(ped1 / "Train" / "Train001" / "001.tif") as frame:
+        assert frame.mode == "L" and frame.size == (90, 60)
+
+
+def test_standin_ground_truth_matches_its_masks(standin):
+    truth = data.ucsd_ground_truth(standin, "UCSDped1")
+    masks = data.ucsd_pixel_masks(standin, "UCSDped1")
+    assert list(truth) == ["Test001", "Test002", "Test003"]
+    for video, anomalous in truth.items():
+        assert anomalous.shape == (24,) and anomalous.dtype == bool
+        assert 0 < anomalous.sum() < 24
+        np.testing.assert_array_equal(masks[video].any(axis=(1, 2)), anomalous)
+        assert masks[video].shape == (24, 60, 90)
+
+
+def test_ground_truth_ranges_are_one_indexed_and_inclusive(tmp_path):
+    truth = data.ucsd_ground_truth(fake_dataset(tmp_path), "UCSDped1")
+    first, second = truth["Test001"], truth["Test002"]
+    assert first.shape == (200,) and first.sum() == 152 - 60 + 1
+    assert not first[58] and first[59] and first[151] and not first[152]  # frames 60..152
+    assert second.sum() == (90 - 5 + 1) + (200 - 140 + 1)
+    assert second[4] and not second[3] and second[89] and not second[90] and second[139] and second[199]
+
+
+def test_the_dataset_folder_itself_is_accepted_as_root(tmp_path):
+    fake_dataset(tmp_path)
+    assert list(data.ucsd_ground_truth(tmp_path / data.UCSD_FOLDER, "UCSDped1")) == ["Test001", "Test002"]
+
+
+@pytest.mark.parametrize(
+    ("m_text", "message"),
+    [
+        ("TestVideoFile{end+1}.gt_frame = [60:152];\nTestVideoFile{end+1}.gt_frames = [1:2];\n", "line 2: unexpected"),
+        ("TestVideoFile{end+1}.gt_frame = [60:152];\nTestVideoFile{end+1}.gt_frame = [5:a];\n", "line 2"),
+        ("TestVideoFile{end+1}.gt_frame = [60:152];\nTestVideoFile{end+1}.gt_frame = [150:201];\n", "past the end"),
+        ("TestVideoFile{end+1}.gt_frame = [60:152];\n", "1 gt_frame lines for 2 test videos"),
+    ],
+)
+def test_bad_ground_truth_names_file_and_problem(tmp_path, m_text, message):
+    fake_dataset(tmp_path, m_text=m_text)
+    with pytest.raises(ValueError, match=message) as raised:
+        data.ucsd_ground_truth(tmp_path, "UCSDped1")
+    assert "UCSDped1.m" in str(raised.value)
+
+
+def test_missing_dataset_and_bad_arguments(tmp_path):
+    with pytest.raises(FileNotFoundError, match="download_ucsd"):
+        data.ucsd_ground_truth(tmp_path, "UCSDped1")
+    fake_dataset(tmp_path)
+    with pytest.raises(ValueError, match="subset"):
+        data.ucsd_frames(tmp_path, "UCSDped3")
+    with pytest.raises(ValueError, match="split"):
+        data.ucsd_frames(tmp_path, "UCSDped1", "Validation")
+
+
+def test_a_missing_frame_is_an_error_naming_the_video(tmp_path):
+    fake_dataset(tmp_path, lengths=(30, 30), m_text="TestVideoFile{end+1}.gt_frame = [1:2];\n" * 2)
+    (tmp_path / data.UCSD_FOLDER / "UCSDped1" / "Test" / "Test002" / "017.tif").unlink()
+    with pytest.raises(ValueError, match=r"Test002: frame 017.tif is missing"):
+        data.ucsd_frames(tmp_path, "UCSDped1", "Test", progress=False)
+
+
+def test_frames_of_mixed_sizes_are_an_error_naming_the_file(tmp_path):
+    fake_dataset(tmp_path, lengths=(5, 5), m_text="TestVideoFile{end+1}.gt_frame = [1:2];\n" * 2)
+    odd = tmp_path / data.UCSD_FOLDER / "UCSDped1" / "Test" / "Test001" / "003.tif"
+    Image.fromarray(np.zeros((9, 12), dtype=np.uint8)).save(odd)
+    with pytest.raises(ValueError, match=r"003.tif: frame size"):
+        data.ucsd_frames(tmp_path, "UCSDped1", "Test", progress=False)
+
+
+def test_a_corrupt_frame_is_replaced_by_its_predecessor_with_a_warning(tmp_path):
+    fake_dataset(tmp_path, lengths=(5, 5), m_text="TestVideoFile{end+1}.gt_frame = [1:2];\n" * 2)
+    video = tmp_path / data.UCSD_FOLDER / "UCSDped1" / "Test" / "Test001"
+    Image.fromarray(np.full((8, 12), 7, dtype=np.uint8)).save(video / "002.tif")
+    (video / "003.tif").write_bytes((video / "003.tif").read_bytes()[:40])  # truncated
+    with pytest.warns(UserWarning, match="003.tif"):
+        frames = data.ucsd_frames(tmp_path, "UCSDped1", "Test", progress=False)["Test001"]
+    assert frames.shape == (5, 8, 12) and frames.dtype == np.uint8
+    assert frames[2, 0, 0] == 7  # frame 3 is a copy of frame 2, so frame numbers stay aligned
+
+
+def test_clip_starts():
+    assert data.clip_starts(25, 10) == [0, 10]
+    assert data.clip_starts(25, 10, step=5) == [0, 5, 10, 15]
+    assert data.clip_starts(25, 10, stride=2) == [0]  # a stride-2 clip spans 19 frames
+    assert data.clip_starts(5, 10) == []
+    with pytest.raises(ValueError):
+        data.clip_starts(25, 0)
+
+
+def test_clips_are_float_tensors_with_a_known_length(standin):
+    dataset = data.ucsd_clips(standin, clip_length=4, image_size=27, strides=(1, 2), progress=False)
+    # 2 videos of 24 frames: 6 clips at stride 1, 3 at stride 2 (span 7, starts 0, 4, 8, ... < 18) -> 6 + 5
+    assert int(dataset.cardinality()) == 2 * (6 + 5)
+    clips = np.stack([clip.numpy() for clip in dataset])
+    assert clips.shape == (22, 4, 27, 27, 1) and clips.dtype == np.float32
+    assert 0.0 <= clips.min() and clips.max() <= 1.0
+
+
+def test_clips_batched_pairs_and_order(standin):
+    frames = data.ucsd_frames(standin, "UCSDped1", "Test", image_size=(30, 40), progress=False)
+    dataset = data.ucsd_clips(standin, split="Test", clip_length=6, image_size=(30, 40), batch_size=4, pairs=True,
+                              progress=False)
+    inputs, targets = next(iter(dataset))
+    assert inputs.shape == (4, 6, 30, 40, 1)
+    np.testing.assert_array_equal(inputs.numpy(), targets.numpy())
+    # Test clips are not shuffled: the first is frames 1-6 of Test001
+    np.testing.assert_allclose(inputs.numpy()[0, :, :, :, 0], frames["Test001"][:6] / 255.0, atol=1e-6)
+
+
+def test_training_clips_are_shuffled_reproducibly_and_differently_each_epoch(standin):
+    def first_pixels(dataset):
+        return [float(clip.numpy().mean()) for clip in dataset]
+
+    one = data.ucsd_clips(standin, clip_length=4, image_size=27, seed=3, progress=False)
+    two = data.ucsd_clips(standin, clip_length=4, image_size=27, seed=3, progress=False)
+    epoch_one, epoch_two = first_pixels(one), first_pixels(one)
+    assert epoch_one == first_pixels(two)
+    assert epoch_one != epoch_two and sorted(epoch_one) == sorted(epoch_two)
+
+
+def test_mixed_frame_sizes_across_videos_need_an_image_size(tmp_path):
+    train = tmp_path / data.UCSD_FOLDER / "UCSDped2" / "Train"
+    write_video(train / "Train001", 12, size=(8, 12))
+    write_video(train / "Train002", 12, size=(10, 12))
+    with pytest.raises(ValueError, match="pass image_size"):
+        data.ucsd_clips(tmp_path, "UCSDped2", clip_length=4, image_size=None, progress=False)
+    assert int(data.ucsd_clips(tmp_path, "UCSDped2", clip_length=4, image_size=8, progress=False).cardinality()) == 6
+
+
+# --------------------------------------------------------------------------- download
+
+
+def make_archive(source_root: Path, target: Path) -> bytes:
+    with tarfile.open(target, "w:gz") as tar:
+        tar.add(source_root / data.UCSD_FOLDER, arcname=data.UCSD_FOLDER)
+    return target.read_bytes()
+
+
+def test_download_extracts_once_and_deletes_the_archive(standin, tmp_path):
+    archive = tmp_path / "served.tar.gz"
+    make_archive(standin, archive)
+    root = tmp_path / "root"
+    folder = data.download_ucsd(root, url=archive.as_uri())
+    assert folder == root / data.UCSD_FOLDER
+    assert len(data.ucsd_ground_truth(root, "UCSDped1")) == 3
+    assert sorted(path.name for path in root.iterdir()) == [data.UCSD_FOLDER]  # no archive, no staging folder
+    assert data.download_ucsd(root, url="file:///nowhere/at/all.tar.gz") == folder  # already there: no fetch
+
+
+def test_a_truncated_archive_leaves_nothing_to_trust(standin, tmp_path):
+    archive = tmp_path / "served.tar.gz"
+    content = make_archive(standin, archive)
+    archive.write_bytes(content[: len(content) // 2])
+    root = tmp_path / "root"
+    with pytest.raises(ValueError, match="not a complete, safe UCSD archive"):
+        data.download_ucsd(root, url=archive.as_uri())
+    assert list(root.iterdir()) == []
+
+
+def test_unsafe_archive_members_are_refused(tmp_path):
+    archive = tmp_path / "evil.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        payload = b"owned"
+        member = tarfile.TarInfo("../../escaped.txt")
+        member.size = len(payload)
+        tar.addfile(member, io.BytesIO(payload))
+    root = tmp_path / "deep" / "root"
+    with pytest.raises(ValueError, match="not a complete, safe UCSD archive"):
+        data.download_ucsd(root, url=archive.as_uri())
+    assert not list(tmp_path.rglob("escaped.txt"))
+
+
+class RangeHandler(http.server.BaseHTTPRequestHandler):
+    """Serves one payload, honours Range requests, and cuts the first transfer short."""
+
+    payload = b""
+    ranges: typing.ClassVar[list[str | None]] = []
+    cut_first = True
+
+    def do_GET(self):
+        requested = self.headers.get("Range")
+        type(self).ranges.append(requested)
+        start = int(requested.split("=")[1].rstrip("-")) if requested else 0
+        body = self.payload[start:]
+        self.send_response(206 if requested else 200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if type(self).cut_first:
+            type(self).cut_first = False
+            self.wfile.write(body[: len(body) // 3])  # the connection drops here
+            return
+        self.wfile.write(body)
+
+    def log_message(self, *arguments):
+        pass
+
+
+def test_an_interrupted_download_resumes_with_a_range_request(standin, tmp_path):
+    RangeHandler.payload = make_archive(standin, tmp_path / "served.tar.gz")
+    RangeHandler.ranges, RangeHandler.cut_first = [], True
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), RangeHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/UCSD_Anomaly_Dataset.tar.gz"
+    root = tmp_path / "root"
+    try:
+        with pytest.raises(OSError, match="resume"):
+            data.download_ucsd(root, url=url)
+        part = root / "UCSD_Anomaly_Dataset.tar.gz.part"
+        assert part.stat().st_size == len(RangeHandler.payload) // 3
+        assert not (root / data.UCSD_FOLDER).exists()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            folder = data.download_ucsd(root, url=url)
+    finally:
+        server.shutdown()
+    assert RangeHandler.ranges == [None, f"bytes={len(RangeHandler.payload) // 3}-"]
+    assert len(data.ucsd_ground_truth(folder, "UCSDped1")) == 3 and not part.exists()
+
+
+def test_quick_profile_uses_the_standin_without_network(monkeypatch, tmp_path):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    monkeypatch.setattr("urllib.request.urlopen", lambda *a, **k: pytest.fail("the quick profile went online"))
+    root, description = data.locate_ucsd("quick")
+    assert "stand-in" in description and (root / data.UCSD_FOLDER / "UCSDped1" / "Test" / "UCSDped1.m").is_file()
+
+
+def test_real_data_in_the_data_folder_wins_in_any_profile(isolated_data_dir, monkeypatch):
+    fake_dataset(isolated_data_dir / "ucsd")
+    monkeypatch.setattr("urllib.request.urlopen", lambda *a, **k: pytest.fail("went online"))
+    for profile in ("quick", "full"):
+        root, description = data.locate_ucsd(profile)
+        assert root == isolated_data_dir / "ucsd" and description.startswith("real UCSD")
