@@ -430,6 +430,7 @@ UCSD_URL = "http://www.svcl.ucsd.edu/projects/anomaly/UCSD_Anomaly_Dataset.tar.g
 UCSD_FOLDER = "UCSD_Anomaly_Dataset.v1p2"  # the archive's top folder
 UCSD_SUBSETS = ("UCSDped1", "UCSDped2")
 UCSD_SPLITS = ("Train", "Test")
+UCSD_STANDIN_VERSION = 1  # raise when make_ucsd_standin's output changes
 
 
 def ucsd_dataset_folder(root: str | Path) -> Path:
@@ -933,7 +934,8 @@ def locate_ucsd(profile: str | None = None, subset: str = "UCSDped1") -> tuple[P
     if profile == "full":
         folder = download_ucsd(data_dir() / "ucsd")
         return folder.parent, f"real UCSD {subset} data, downloaded once (cached in {folder})"
-    root = Path(tempfile.gettempdir()) / "labutils-standin" / "ucsd"
+    # Named after the generator's version, so a changed generator never reuses old frames.
+    root = Path(tempfile.gettempdir()) / "labutils-standin" / f"ucsd-{UCSD_STANDIN_VERSION}"
     if not (root / UCSD_FOLDER / subset / "Test" / f"{subset}.m").is_file():
         make_ucsd_standin(root, subset)
     return root, f"generated stand-in in the UCSD layout, not real video ({root / UCSD_FOLDER})"

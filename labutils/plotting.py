@@ -244,7 +244,7 @@ def plot_error_heatmaps(
         axis.set_yticks([])
     for axis, label in zip(axes[:, 0], ("frame", "reconstruction", "squared error")):
         axis.set_ylabel(label)
-    figure.colorbar(image, ax=axes[2, :].tolist(), shrink=0.8)
+    figure.colorbar(image, ax=axes.ravel().tolist(), shrink=0.3, label="squared error")
     plt.close(figure)
     return figure
 
@@ -305,3 +305,31 @@ def save_inference_gif(
     path.parent.mkdir(parents=True, exist_ok=True)
     images[0].save(path, save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0)
     return path
+
+
+def plot_autoencoder_diagram(layer_sizes: list[int], code_index: int | None = None, title: str = "") -> Figure:
+    """Draw an autoencoder as bars whose heights grow with the layers' sizes (chapter 2).
+
+    ``layer_sizes`` from input to output, e.g. ``[784, 128, 64, 12, 3, 12, 64, 128, 784]``;
+    the code (the smallest layer unless ``code_index`` says otherwise) is drawn in red.
+    """
+    if len(layer_sizes) < 3 or min(layer_sizes) < 1:
+        raise ValueError("an autoencoder needs at least an input, a code and an output layer of positive size")
+    code_index = int(np.argmin(layer_sizes)) if code_index is None else code_index
+    heights = np.log2(np.asarray(layer_sizes, dtype=float) + 1)
+    heights = 0.15 + 0.85 * heights / heights.max()
+    figure, axis = plt.subplots(figsize=(1.1 * len(layer_sizes) + 1.5, 3.4))
+    for position, (size, height) in enumerate(zip(layer_sizes, heights)):
+        colour = ANOMALY_COLOUR if position == code_index else NORMAL_COLOUR
+        axis.add_patch(plt.Rectangle((position - 0.18, -height / 2), 0.36, height, color=colour, alpha=0.75))
+        axis.text(position, -height / 2 - 0.06, str(size), ha="center", va="top", fontsize=9)
+        if position:
+            previous = heights[position - 1]
+            axis.fill([position - 0.82, position - 0.18, position - 0.18, position - 0.82],
+                      [-previous / 2, -height / 2, height / 2, previous / 2], color="grey", alpha=0.15)
+    axis.text(code_index / 2, 0.62, "encoder", ha="center", fontsize=11)
+    axis.text(code_index, 0.62, "code", ha="center", fontsize=11, color=ANOMALY_COLOUR)
+    axis.text((code_index + len(layer_sizes) - 1) / 2, 0.62, "decoder", ha="center", fontsize=11)
+    axis.set(xlim=(-0.6, len(layer_sizes) - 0.4), ylim=(-0.75, 0.75), title=title)
+    axis.axis("off")
+    return _finish(figure)

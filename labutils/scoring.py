@@ -61,6 +61,21 @@ def _scaling_layers(model: keras.Model) -> list[MinMaxScaling]:
     return found
 
 
+def progress_callback(description: str, epochs: int) -> keras.callbacks.Callback:
+    """One progress bar over the epochs of ``model.fit`` (pass ``verbose=0`` to ``fit``).
+
+    Used by :func:`fit_autoencoder` and by the chapters that call ``model.fit``
+    themselves (denoising in chapter 2, clips in chapter 6).
+    """
+    from tqdm.keras import TqdmCallback
+    from tqdm.std import tqdm
+
+    # A plain-text bar on stdout renders in Colab, a terminal and the built book alike
+    # (the book drops stderr, where TensorFlow's C++ start-up messages go). `make book`
+    # sets TQDM_MININTERVAL so that the pages show only the bar's first and last state.
+    return TqdmCallback(epochs=epochs, verbose=0, tqdm_class=tqdm, desc=description, file=sys.stdout)
+
+
 def fit_autoencoder(
     model: keras.Model,
     x_normal,
@@ -99,15 +114,7 @@ def fit_autoencoder(
 
     all_callbacks = [keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)] if patience else []
     if progress:
-        from tqdm.keras import TqdmCallback
-        from tqdm.std import tqdm
-
-        # A plain-text bar on stdout renders in Colab, a terminal and the built book alike
-        # (the book drops stderr, where TensorFlow's C++ start-up messages go). `make book`
-        # sets TQDM_MININTERVAL so that the pages show only the bar's first and last state.
-        all_callbacks.append(
-            TqdmCallback(epochs=epochs, verbose=0, tqdm_class=tqdm, desc=model.name, file=sys.stdout)
-        )
+        all_callbacks.append(progress_callback(model.name, epochs))
     all_callbacks.extend(callbacks or [])
     return model.fit(
         x_train,

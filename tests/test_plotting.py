@@ -31,6 +31,7 @@ def panels(figure: Figure) -> int:
         (lambda: plotting.plot_training_histories({"m": {"loss": [1.0, 0.5], "val_loss": [1.1, 0.6]}}), 1),
         (lambda: plotting.plot_confusion_matrix(LABELS, SCORES > 0.25), 1),
         (lambda: plotting.plot_roc_pr_curves(LABELS, {"a": SCORES, "b": -SCORES}), 2),
+        (lambda: plotting.plot_autoencoder_diagram([784, 128, 64, 12, 3, 12, 64, 128, 784]), 1),
         (lambda: plotting.plot_image_rows({"in": IMAGES, "out": IMAGES}, columns=3), 6),
         (lambda: plotting.plot_codes_3d({"a": RNG.normal(size=(10, 3)), "b": RNG.normal(size=(10, 3))}, DIGITS), 3),
         (lambda: plotting.plot_error_vs_code_size([2, 4], {"AE": [0.2, 0.1], "PCA": [0.3, 0.2]}), 1),

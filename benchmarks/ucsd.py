@@ -1,0 +1,170 @@
+"""Benchmark the video chapters: the UCSD loader's speed and memory, and the detectors.
+
+Loader: writes a generated folder the size of UCSD Ped1's training set (34 videos of
+200 frames, 238x158 pixels) and streams one epoch of 10-frame clips at 227x227 through
+``labutils.data.ucsd_clips`` in a fresh process, measuring clips per second and the
+extra peak memory (resident set size over the process's size before loading), against
+the 2.8 GB float64 array of the slides' loader.
+
+Detectors: on the quick profile's generated stand-in, trains chapter 6's small
+spatio-temporal autoencoder and chapter 3's frame autoencoder (with and without its
+bottleneck) with several seeds and reports frame-level ROC-AUC and EER, and seconds per
+epoch on this machine. ``--gpu-size`` also times one epoch of the full-size model
+(227x227, Chong & Tay's filters) on random clips, for a GPU machine.
+
+    python benchmarks/ucsd.py                  # everything, about 10 minutes on 2 CPU cores
+    python benchmarks/ucsd.py --only loader
+
+Prints the tables and writes them to benchmarks/results/ucsd-<what>.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+RESULTS = Path(__file__).parent / "results"
+SEED_LOADER_BYTES = 680 * 10 * 227 * 227 * 8  # the slides' float64 array of Ped1's training clips
+
+LOADER_CHILD = """
+import json, resource, sys, time
+import tensorflow as tf
+from labutils import data
+def rss():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS"))
+tf.constant(0)  # start TensorFlow's runtime before the baseline
+before = rss()
+start = time.perf_counter()
+dataset = data.ucsd_clips(sys.argv[1], clip_length=10, image_size=227, batch_size=16, progress=False)
+loaded = time.perf_counter()
+clips = sum(int(batch.shape[0]) for batch in dataset)
+done = time.perf_counter()
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"clips": clips, "decode_s": loaded - start, "epoch_s": done - loaded,
+                  "extra_peak_bytes": peak - before}))
+"""
+
+
+def loader_benchmark(folder: Path) -> pd.DataFrame:
+    from labutils import data
+
+    if not (folder / data.UCSD_FOLDER).is_dir():
+        print(f"writing a Ped1-sized generated folder in {folder} ...")
+        data.make_ucsd_standin(folder, train_videos=34, test_videos=1, frames=200, frame_size=(158, 238))
+    measured = json.loads(subprocess.run(
+        [sys.executable, "-c", LOADER_CHILD, str(folder)], check=True, capture_output=True, text=True
+    ).stdout.strip().splitlines()[-1])
+    extra = measured["extra_peak_bytes"]
+    return pd.DataFrame([{
+        "clips per epoch": measured["clips"],
+        "decode once (s)": round(measured["decode_s"], 1),
+        "one epoch of clips (s)": round(measured["epoch_s"], 1),
+        "clips/s": round(measured["clips"] / measured["epoch_s"], 1),
+        "extra peak memory (MB)": round(extra / 1e6),
+        "slides' float64 array (MB)": round(SEED_LOADER_BYTES / 1e6),
+        "share of the slides' array": f"{extra / SEED_LOADER_BYTES:.1%}",
+        "target": "< 15%",
+    }])
+
+
+def detector_benchmark(seeds: list[int]) -> pd.DataFrame:
+    import keras
+
+    from labutils import data, env, models, scoring
+
+    root = Path(tempfile.mkdtemp(prefix="ucsd-benchmark-"))
+    data.make_ucsd_standin(root)  # the quick profile's stand-in: 6 training, 4 test videos of 60 frames
+    truth = data.ucsd_ground_truth(root)
+    rows = []
+    clips = data.ucsd_clips(root, image_size=99, strides=(1, 2), step=5, batch_size=4, pairs=True, progress=False)
+    test_99 = data.ucsd_frames(root, split="Test", image_size=99, progress=False)
+    train_60 = data.ucsd_frames(root, image_size=60, progress=False)
+    test_60 = data.ucsd_frames(root, split="Test", image_size=60, progress=False)
+    frames_60 = (np.concatenate(list(train_60.values())).astype("float32") / 255.0)[..., None]
+
+    def evaluate(name, model, test, seed, seconds, epochs):
+        errors = {}
+        for video, frames in test.items():
+            errors[video] = scoring.frame_errors(frames, scoring.reconstruct_video(model, frames))
+        regular = {video: 1 - scoring.regularity_scores(values) for video, values in errors.items()}
+        for score_name, scores in (("raw error", errors), ("regularity", regular)):
+            result = scoring.frame_level_evaluation(truth, scores)
+            rows.append({"detector": name, "score": score_name, "seed": seed, "roc_auc": result["roc_auc"],
+                         "eer": result["eer"], "s/epoch": seconds / epochs})
+
+    for seed in seeds:
+        env.setup(seed=seed, verbose=False)
+        model = models.spatiotemporal_autoencoder(99, filters=(32, 16), lstm_filters=(16, 8, 16), learning_rate=1e-3)
+        start = time.perf_counter()
+        model.fit(clips, epochs=10, verbose=0)
+        evaluate("spatio-temporal AE (99x99, small)", model, test_99, seed, time.perf_counter() - start, 10)
+        for code_size, name in ((2000, "frame AE, bottleneck 2000 (60x60)"), (None, "frame AE, no bottleneck (60x60)")):
+            keras.utils.set_random_seed(seed)
+            model = models.frame_autoencoder(60, code_size=code_size)
+            start = time.perf_counter()
+            model.fit(frames_60, frames_60, epochs=15, batch_size=32, verbose=0)
+            evaluate(name, model, test_60, seed, time.perf_counter() - start, 15)
+    results = pd.DataFrame(rows)
+    summary = results.groupby(["detector", "score"], sort=False).agg(
+        roc_auc_mean=("roc_auc", "mean"), roc_auc_min=("roc_auc", "min"), roc_auc_max=("roc_auc", "max"),
+        eer_mean=("eer", "mean"), seconds_per_epoch=("s/epoch", "mean"),
+    )
+    return summary.round(3).reset_index()
+
+
+def gpu_benchmark() -> pd.DataFrame:
+    import keras
+
+    from labutils import env, models
+
+    env.use_mixed_precision()
+    model = models.spatiotemporal_autoencoder()
+    clips = np.random.default_rng(0).random((160, 10, 227, 227, 1), dtype=np.float32)
+    model.fit(clips[:32], clips[:32], batch_size=16, epochs=1, verbose=0)  # compile and warm up
+    start = time.perf_counter()
+    model.fit(clips, clips, batch_size=16, epochs=1, verbose=0)
+    per_clip = (time.perf_counter() - start) / len(clips)
+    return pd.DataFrame([{
+        "device": ", ".join(env.gpu_names()) or "CPU", "policy": keras.mixed_precision.global_policy().name,
+        "s per clip": round(per_clip, 4), "s per Ped1 epoch (680 clips)": round(680 * per_clip, 1),
+        "s per Ped1 epoch with strides 1-3 (2040 clips)": round(2040 * per_clip, 1),
+    }])
+
+
+def write(name: str, table: pd.DataFrame, note: str) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    text = f"{note}\n\n{table.to_markdown(index=False)}\n"
+    (RESULTS / f"ucsd-{name}.md").write_text(text)
+    print(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", choices=["loader", "detectors", "gpu"], action="append")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--folder", type=Path, default=Path(tempfile.gettempdir()) / "ucsd-ped1-sized")
+    arguments = parser.parse_args()
+    chosen = arguments.only or ["loader", "detectors"]
+    machine = f"{platform.processor() or platform.machine()}, {time.strftime('%Y-%m-%d')}"
+    if "loader" in chosen:
+        note = f"Loader, Ped1-sized generated folder, 227x227, batch 16 ({machine})"
+        write("loader", loader_benchmark(arguments.folder), note)
+    if "detectors" in chosen:
+        write("detectors", detector_benchmark(arguments.seeds),
+              f"Detectors on the quick stand-in, seeds {arguments.seeds} ({machine})")
+    if "gpu" in chosen:
+        write("gpu", gpu_benchmark(), f"Full-size spatio-temporal autoencoder, one epoch of random clips ({machine})")
+
+
+if __name__ == "__main__":
+    main()
