@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from labutils import env
+from labutils import env, models
 
 
 @pytest.mark.parametrize(("value", "expected"), [(None, "full"), ("", "full"), ("quick", "quick"), (" Full ", "full")])
@@ -53,3 +53,19 @@ def test_full_profile_without_gpu_gives_a_hint(monkeypatch, capsys):
 def test_strategy_on_a_cpu_is_the_default_one():
     strategy = env.strategy()
     assert strategy.num_replicas_in_sync == 1
+
+
+def test_mixed_precision_only_with_a_gpu(monkeypatch):
+    import keras
+
+    try:
+        monkeypatch.setattr(env, "gpu_names", list)
+        assert env.use_mixed_precision() is False
+        assert keras.mixed_precision.global_policy().name == "float32"
+        monkeypatch.setattr(env, "gpu_names", lambda: ["/physical_device:GPU:0"])
+        assert env.use_mixed_precision() is True
+        assert keras.mixed_precision.global_policy().name == "mixed_float16"
+        model = models.frame_autoencoder(20, code_size=4)
+        assert model.output.dtype == "float32"  # the output layer stays float32 for the loss
+    finally:
+        keras.mixed_precision.set_global_policy("float32")

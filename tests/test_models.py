@@ -66,6 +66,9 @@ def test_seed_conv1d_autoencoder_has_no_compression():
         models.vanilla_autoencoder,
         models.deep_autoencoder,
         models.conv_autoencoder,
+        lambda: models.frame_autoencoder(60, code_size=64),
+        lambda: models.frame_autoencoder(60, code_size=None),
+        lambda: models.spatiotemporal_autoencoder(35, clip_length=3, filters=(4, 4), lstm_filters=(4, 2, 4)),
     ],
 )
 def test_encoder_then_decoder_equals_the_model(builder):

@@ -284,3 +284,13 @@ def test_real_data_in_the_data_folder_wins_in_any_profile(isolated_data_dir, mon
     for profile in ("quick", "full"):
         root, description = data.locate_ucsd(profile)
         assert root == isolated_data_dir / "ucsd" and description.startswith("real UCSD")
+
+
+def test_enlarged_clips_match_frames_decoded_at_that_size(standin):
+    # 60x90 frames asked for at 80x100: kept small, enlarged per batch with the same resampling
+    frames = data.ucsd_frames(standin, "UCSDped1", "Test", image_size=(80, 100), progress=False)["Test001"]
+    dataset = data.ucsd_clips(standin, split="Test", clip_length=4, image_size=(80, 100), batch_size=2,
+                              progress=False)
+    first = next(iter(dataset)).numpy()
+    assert first.shape == (2, 4, 80, 100, 1)
+    np.testing.assert_allclose(first[1, :, :, :, 0], frames[4:8] / 255.0, atol=1e-6)
