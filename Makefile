@@ -9,10 +9,11 @@ INSTALLED := $(VENV)/.installed
 export LAB_PROFILE ?= quick
 BOOK_OUTPUT := _build/$(LAB_PROFILE)
 
-.PHONY: book test lint clean help
+.PHONY: book test slides lint clean help
 help:
 	@echo "make book   build the HTML book (executes every notebook, LAB_PROFILE=$(LAB_PROFILE))"
 	@echo "make test   run the unit tests and every notebook in the quick profile"
+	@echo "make slides one reveal.js deck per chapter notebook, from the book's executed notebooks"
 	@echo "make lint   check the code with ruff"
 	@echo "make clean  remove builds, caches and .venv"
 
@@ -40,9 +41,14 @@ $(BOOK_OUTPUT)/.labutils-stamp: $(wildcard labutils/*.py) $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
 
+# Slides show the same executed notebooks as the book (cells tagged by tools/tag_slides.py).
+slides: book
+	$(BIN)/python tools/make_slides.py $(BOOK_OUTPUT)/_build/jupyter_execute/notebooks $(BOOK_OUTPUT)/slides
+	@echo "The slides are in $(BOOK_OUTPUT)/slides/"
+
 lint: $(INSTALLED)
 	$(BIN)/python -m pip install --quiet "ruff>=0.5"
-	$(BIN)/ruff check labutils tests benchmarks
+	$(BIN)/ruff check labutils tests benchmarks tools
 
 clean:
 	rm -rf _build logs .pytest_cache $(VENV)

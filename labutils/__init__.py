@@ -22,3 +22,10 @@ __version__ = "0.1.0"
 #: The course repository. Notebooks' badges and setup cells and ``_config.yml`` use the
 #: same address; ``tests/test_book.py`` checks they agree.
 REPOSITORY_URL = "https://github.com/anomaly-course/anomaly-detection-autoencoders"
+
+
+#: The branch or tag of this repository that the notebooks' Colab setup cells install
+#: ``labutils`` from. Every notebook repeats it (it runs before labutils exists);
+#: ``tests/test_notebooks.py`` checks they agree, and ``tools/set_revision.py`` changes all
+#: of them for a release (see CONTRIBUTING.md).
+REVISION = "main"

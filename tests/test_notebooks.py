@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 
@@ -40,7 +41,9 @@ def test_colab_badge_and_setup_cell(path):
     assert badge in notebook.cells[0].source, f"{path.name}: the first cell lacks its Colab badge"
     setup = next((cell.source for cell in notebook.cells if "google.colab" in cell.source), "")
     assert labutils.REPOSITORY_URL in setup and "pip" in setup, f"{path.name}: no Colab setup cell"
-    assert "input(" not in "".join(cell.source for cell in notebook.cells), "notebooks must never prompt"
+    assert f'REVISION = "{labutils.REVISION}"' in setup, f"{path.name}: REVISION differs from labutils.REVISION"
+    code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    assert not re.search(r"(?<![\w.])(input|getpass)\(", code), f"{path.name}: notebooks must never prompt"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
@@ -65,3 +68,11 @@ def test_runs_top_to_bottom_in_quick_profile(path, tmp_path, monkeypatch):
     assert "Profile: quick" in text
     if path.name.startswith("04_ecg"):
         assert re.search(r"Using: (real ECG5000 subset|generated stand-in)", text)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_cells_are_tagged_for_slides(path):
+    tagger = importlib.import_module("tools.tag_slides")
+    notebook = read(path)
+    assert not tagger.tag(notebook), f"{path.name}: slide tags are stale; run `python tools/tag_slides.py`"
+    assert notebook.cells[0].metadata["slideshow"]["slide_type"] == "slide"
