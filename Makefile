@@ -29,6 +29,7 @@ $(INSTALLED): requirements.txt pyproject.toml
 # only its first and last state there (Colab and terminals keep live bars).
 book: $(INSTALLED) $(BOOK_OUTPUT)/.labutils-stamp
 	TQDM_MININTERVAL=3600 $(BIN)/jupyter-book build . --path-output $(BOOK_OUTPUT) --warningiserror --nitpick
+	$(BIN)/python tools/check_links.py $(BOOK_OUTPUT)/_build/html
 	@echo "The book is in $(BOOK_OUTPUT)/_build/html/index.html"
 
 # Sphinx and the execution cache only notice changed notebooks: when labutils or the
