@@ -30,6 +30,8 @@ $(INSTALLED): requirements.txt pyproject.toml
 book: $(INSTALLED) $(BOOK_OUTPUT)/.labutils-stamp
 	TQDM_MININTERVAL=3600 $(BIN)/jupyter-book build . --path-output $(BOOK_OUTPUT) --warningiserror --nitpick
 	$(BIN)/python tools/check_links.py $(BOOK_OUTPUT)/_build/html
+	@if [ -n "$$(ls -A $(BOOK_OUTPUT)/_build/html/reports 2>/dev/null)" ]; then \
+		echo "execution reports are not empty: $(BOOK_OUTPUT)/_build/html/reports"; exit 1; fi
 	@echo "The book is in $(BOOK_OUTPUT)/_build/html/index.html"
 
 # Sphinx and the execution cache only notice changed notebooks: when labutils or the

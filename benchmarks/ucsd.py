@@ -106,7 +106,7 @@ def detector_benchmark(seeds: list[int]) -> pd.DataFrame:
         env.setup(seed=seed, verbose=False)
         model = models.spatiotemporal_autoencoder(99, filters=(32, 16), lstm_filters=(16, 8, 16), learning_rate=1e-3)
         start = time.perf_counter()
-        model.fit(clips, epochs=10, verbose=0)
+        model.fit(clips, epochs=10, verbose=0, shuffle=False)  # ucsd_clips shuffles itself
         evaluate("spatio-temporal AE (99x99, small)", model, test_99, seed, time.perf_counter() - start, 10)
         for code_size, name in ((2000, "frame AE, bottleneck 2000 (60x60)"), (None, "frame AE, no bottleneck (60x60)")):
             keras.utils.set_random_seed(seed)
