@@ -30,7 +30,8 @@ def page_notebook(path: Path) -> nbformat.NotebookNode:
     text = re.sub(r"\{doc\}`(?:[^`]*/)?([^`/]+)`", r"*\1*", text)
     text = re.sub(r"```\{(warning|note)\}\n(.*?)\n```", r"> **\1:** \2", text, flags=re.DOTALL)
     sections = [part.strip() for part in re.split(r"\n(?=#{1,2} )", text) if part.strip()]
-    sections = [section for section in sections if section != "## Exercises"]
+    sections = [re.sub(r"^## Exercises\s*", "", section) for section in sections]  # exercises stay in the book
+    sections = [section for section in sections if section]
     notebook = nbformat.v4.new_notebook()
     for section in sections:
         cell = nbformat.v4.new_markdown_cell(section)
