@@ -509,9 +509,10 @@ def download_ucsd(root: str | Path | None = None, url: str | None = None, keep_a
         try:
             _fetch_resumable(url, part)
         except OSError as error:
+            kept = f"; {part} is kept and the next call resumes from it" if part.exists() else ""
             raise OSError(
-                f"could not download {url} ({error}); the partial file {part} is kept to resume from. "
-                f"Or put the extracted {UCSD_FOLDER} folder in {root}, or run with LAB_PROFILE=quick"
+                f"could not download {url} ({error}){kept}. Or put the extracted {UCSD_FOLDER} "
+                f"folder in {root}, or run with LAB_PROFILE=quick"
             ) from error
         os.replace(part, archive)
 
@@ -533,7 +534,6 @@ def download_ucsd(root: str | Path | None = None, url: str | None = None, keep_a
     if not keep_archive:
         archive.unlink(missing_ok=True)
     return target
-
 
 
 # --------------------------------------------------------------------------- UCSD: frames and ground truth
@@ -631,7 +631,11 @@ def read_ucsd_video(
             frames[index] = next(p for p in (*frames[index::-1], *frames[index:]) if p is not None)
     if unreadable:
         names = ", ".join(file.name for file in unreadable)
-        warnings.warn(f"{video}: could not decode {names}; each was replaced by the frame before it", stacklevel=2)
+        warnings.warn(
+            f"{video}: could not decode {names}; each was replaced by the nearest readable frame before it "
+            "(after it, for a first frame)",
+            stacklevel=2,
+        )
     return np.stack(frames)
 
 
@@ -774,10 +778,10 @@ def ucsd_clips(
     ``strides`` may be a tuple such as ``(1, 2, 3)``: clips at every temporal stride,
     the augmentation of Chong & Tay (2017). ``shuffle`` (default: on for Train) draws a
     new order every epoch from ``seed``. ``pairs=True`` yields ``(clip, clip)`` for
-    ``model.fit``. The dataset knows its length, so Keras shows a
-    full progress bar.
+    ``model.fit``. The dataset knows its length, so Keras shows a full progress bar.
     """
     import tensorflow as tf
+    from PIL import Image
 
     stride_list = (strides,) if isinstance(strides, int) else tuple(strides)
     size = (image_size, image_size) if isinstance(image_size, int) else image_size
@@ -785,8 +789,6 @@ def ucsd_clips(
     # take 256 MB where 227x227 copies would take 350 MB; those are enlarged per batch,
     # with the same PIL resampling as ucsd_frames, so training and test frames match.
     first_frame = _frame_files(ucsd_videos(root, subset, split)[0])[0]
-    from PIL import Image
-
     with Image.open(first_frame) as image:
         native = (image.height, image.width)
     enlarge = size is not None and size[0] * size[1] > native[0] * native[1]
