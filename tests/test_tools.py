@@ -1,6 +1,10 @@
-"""tools/: the internal link check of the built book."""
+"""tools/: the internal link check of the built book, and the release revision switch."""
 
 from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
 
 from tools import check_links
 
@@ -19,3 +23,24 @@ def test_link_check_reports_missing_files_and_anchors(tmp_path):
         "a.html: b.html#y (no such anchor)",
         "a.html: c.html (no such file)",
     ]
+
+
+def test_set_revision_changes_every_setup_cell_and_labutils(tmp_path, monkeypatch):
+    import shutil
+
+    import nbformat
+
+    from tools import set_revision
+
+    root = Path(__file__).resolve().parents[1]
+    shutil.copytree(root / "notebooks", tmp_path / "notebooks", ignore=shutil.ignore_patterns("logs", "figures"))
+    (tmp_path / "labutils").mkdir()
+    shutil.copy(root / "labutils" / "__init__.py", tmp_path / "labutils" / "__init__.py")
+    monkeypatch.setattr(set_revision, "ROOT", tmp_path)
+    set_revision.main("v1.0")
+    assert 'REVISION = "v1.0"' in (tmp_path / "labutils" / "__init__.py").read_text()
+    for path in (tmp_path / "notebooks").glob("*.ipynb"):
+        setup = next(cell.source for cell in nbformat.read(path, as_version=4).cells if "google.colab" in cell.source)
+        assert 'REVISION = "v1.0"' in setup, path.name
+    with pytest.raises(SystemExit, match="not a branch or tag"):
+        set_revision.main("v1.0; rm -rf /")
