@@ -1,0 +1,31 @@
+"""Helpers for the course *Anomaly Detection with Autoencoders*.
+
+Each module does one thing:
+
+- ``env``: set up a notebook (Colab, versions, GPU, seeds) and read the profile.
+- ``data``: load, download and generate the data sets.
+- ``models``: Keras 3 autoencoders, built with the functional API.
+- ``scoring``: train autoencoders, reconstruction errors, thresholds and metrics.
+- ``baselines``: classical detectors from scikit-learn.
+- ``plotting``: every figure the notebooks show.
+- ``tracking``: TensorBoard and optional Weights & Biases callbacks.
+"""
+
+import os
+
+# TensorFlow's C++ start-up chatter (CUDA probing, oneDNN notices) is not meant for
+# students; errors still show. Must be set before TensorFlow is first imported.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+__version__ = "0.1.0"
+
+#: The course repository. Notebooks' badges and setup cells and ``_config.yml`` use the
+#: same address; ``tests/test_book.py`` checks they agree.
+REPOSITORY_URL = "https://github.com/anomaly-course/anomaly-detection-autoencoders"
+
+
+#: The branch or tag of this repository that the notebooks' Colab setup cells install
+#: ``labutils`` from. Every notebook repeats it (it runs before labutils exists);
+#: ``tests/test_notebooks.py`` checks they agree, and ``tools/set_revision.py`` changes all
+#: of them for a release (see CONTRIBUTING.md).
+REVISION = "main"

@@ -1,0 +1,135 @@
+"""Set up a notebook: profile, Colab detection, versions, GPU report and seeds.
+
+Every chapter's setup cell calls :func:`setup`.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+
+PROFILES = ("full", "quick")
+
+
+def profile() -> str:
+    """Return the lab profile from ``LAB_PROFILE``: ``"full"`` (the default) or ``"quick"``.
+
+    ``full`` trains on the real data and is meant for a GPU; ``quick`` uses small
+    data, few epochs and never touches the network (the book build and the tests).
+    """
+    value = os.environ.get("LAB_PROFILE", "").strip().lower() or "full"
+    if value not in PROFILES:
+        raise ValueError(
+            f"LAB_PROFILE={os.environ['LAB_PROFILE']!r} is not a known profile; "
+            f"use one of {', '.join(PROFILES)}"
+        )
+    return value
+
+
+def resolve_profile(value: str | None) -> str:
+    """Return ``value`` if it names a profile, or :func:`profile` when it is ``None``."""
+    if value is None:
+        return profile()
+    if value not in PROFILES:
+        raise ValueError(f"profile {value!r} is not one of {', '.join(PROFILES)}")
+    return value
+
+
+def on_colab() -> bool:
+    """Return True inside a Google Colab runtime."""
+    return "google.colab" in sys.modules
+
+
+def gpu_names() -> list[str]:
+    """Return the names of the GPUs TensorFlow can see (empty on a CPU-only machine)."""
+    import tensorflow as tf
+
+    return [device.name for device in tf.config.list_physical_devices("GPU")]
+
+
+def versions() -> dict[str, str]:
+    """Return the versions of Python and of the libraries the labs depend on."""
+    import keras
+    import numpy
+    import sklearn
+    import tensorflow
+
+    import labutils
+
+    return {
+        "python": platform.python_version(),
+        "tensorflow": tensorflow.__version__,
+        "keras": keras.__version__,
+        "numpy": numpy.__version__,
+        "scikit-learn": sklearn.__version__,
+        "labutils": labutils.__version__,
+    }
+
+
+def setup(seed: int = 42, verbose: bool = True) -> dict:
+    """Prepare a lab: seed every random generator and report the environment.
+
+    Prints the profile, whether this is Colab, library versions and the GPUs, with a
+    hint on how to get a GPU when the full profile runs without one. Never asks
+    anything. Returns the same facts as a dictionary.
+    """
+    import keras
+
+    keras.utils.set_random_seed(seed)  # Python, NumPy and the backend in one call
+    report = {
+        "profile": profile(),
+        "colab": on_colab(),
+        "gpus": gpu_names(),
+        "versions": versions(),
+        "seed": seed,
+    }
+    if verbose:
+        print(f"Profile: {report['profile']}" + ("  (on Colab)" if report["colab"] else ""))
+        print("Versions: " + ", ".join(f"{name} {version}" for name, version in report["versions"].items()))
+        print(f"GPUs: {', '.join(report['gpus']) or 'none'}")
+        print(f"Random seed: {seed}")
+        if report["profile"] == "full" and not report["gpus"]:
+            if report["colab"]:
+                hint = "Runtime > Change runtime type > GPU, then run the notebook again."
+            else:
+                hint = "expect slow training; set LAB_PROFILE=quick for a small run."
+            print(f"Warning: the full profile is meant for a GPU and none was found: {hint}")
+    return report
+
+
+def strategy():
+    """Return a ``tf.distribute`` strategy for the hardware present.
+
+    A TPU if the runtime has one, ``MirroredStrategy`` for several GPUs, otherwise the
+    default strategy (one GPU or the CPU). Build and compile models under
+    ``with strategy().scope():``.
+    """
+    import tensorflow as tf
+
+    try:
+        resolver = tf.distribute.cluster_resolver.TPUClusterResolver()
+        tf.config.experimental_connect_to_cluster(resolver)
+        tf.tpu.experimental.initialize_tpu_system(resolver)
+        return tf.distribute.TPUStrategy(resolver)
+    except (ValueError, RuntimeError, tf.errors.NotFoundError):
+        pass
+    if len(tf.config.list_physical_devices("GPU")) > 1:
+        return tf.distribute.MirroredStrategy()
+    return tf.distribute.get_strategy()
+
+
+def use_mixed_precision() -> bool:
+    """Compute in float16 where a GPU is present (about twice as fast), keep float32 on a CPU.
+
+    Sets Keras's global dtype policy to ``mixed_float16`` when TensorFlow sees a GPU and
+    returns whether it did. Call it before building a model; the course's builders keep
+    their output layers in float32. Used by chapter 6.
+    """
+    import keras
+
+    if gpu_names():
+        keras.mixed_precision.set_global_policy("mixed_float16")
+        return True
+    keras.mixed_precision.set_global_policy("float32")
+    return False

@@ -1,0 +1,335 @@
+"""Every figure the notebooks show. Each function returns its matplotlib ``Figure``.
+
+Figures are closed before they are returned: in a notebook, make the call the last
+line of a cell to show the figure once. Used by chapter 1 (decision regions), chapter 2
+(image grids, codes), chapter 3 and 6 (error heatmaps, regularity, the inference GIF)
+and chapter 4 (the ECG lab).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from sklearn import metrics
+
+NORMAL_COLOUR, ANOMALY_COLOUR, ERROR_COLOUR = "tab:blue", "tab:red", "lightcoral"
+
+
+def _finish(figure: Figure) -> Figure:
+    """Lay out and close ``figure`` before returning it.
+
+    Closed, it is shown exactly once in a notebook (as the cell's value) and does not
+    pile up in scripts; ``figure.savefig`` still works.
+    """
+    figure.tight_layout()
+    plt.close(figure)
+    return figure
+
+
+def plot_beats(beats_by_title: dict[str, np.ndarray], ylabel: str = "amplitude") -> Figure:
+    """Plot a few signals side by side, one panel per title, e.g. a normal and an abnormal beat."""
+    panels = len(beats_by_title)
+    figure, axes = plt.subplots(1, panels, figsize=(5 * panels, 3.2), sharey=True, squeeze=False)
+    for axis, (title, beats) in zip(axes[0], beats_by_title.items()):
+        beats = np.atleast_2d(beats)
+        for beat in beats:
+            axis.plot(beat, alpha=1.0 if len(beats) == 1 else 0.5)
+        axis.set(title=title, xlabel="sample")
+        axis.grid(True, alpha=0.3)
+    axes[0, 0].set_ylabel(ylabel)
+    return _finish(figure)
+
+
+def plot_reconstructions(beats: np.ndarray, reconstructions: np.ndarray, titles: list[str]) -> Figure:
+    """Plot beats with their reconstructions, the error between them shaded."""
+    beats, reconstructions = np.atleast_2d(beats), np.atleast_2d(reconstructions)
+    if beats.shape != reconstructions.shape or len(titles) != len(beats):
+        raise ValueError("need one title per beat and reconstructions shaped like the beats")
+    figure, axes = plt.subplots(1, len(beats), figsize=(5 * len(beats), 3.2), sharey=True, squeeze=False)
+    steps = np.arange(beats.shape[1])
+    for axis, beat, reconstruction, title in zip(axes[0], beats, reconstructions, titles):
+        error = np.abs(beat - reconstruction).mean()
+        axis.plot(steps, beat, color=NORMAL_COLOUR, label="input")
+        axis.plot(steps, reconstruction, color=ANOMALY_COLOUR, label="reconstruction")
+        axis.fill_between(steps, beat, reconstruction, color=ERROR_COLOUR, label="error")
+        axis.set(title=f"{title}\nmean absolute error {error:.3f}", xlabel="sample")
+        axis.grid(True, alpha=0.3)
+    axes[0, 0].legend(loc="lower right")
+    return _finish(figure)
+
+
+def plot_error_histograms(
+    normal_errors: np.ndarray,
+    anomalous_errors: np.ndarray,
+    thresholds: dict[str, float] | None = None,
+    title: str = "Reconstruction error",
+) -> Figure:
+    """Overlaid histograms of the errors of normal and anomalous examples, with threshold lines."""
+    figure, axis = plt.subplots(figsize=(8, 3.6))
+    bins = np.histogram_bin_edges(np.concatenate([normal_errors, anomalous_errors]), bins=40)
+    axis.hist(normal_errors, bins=bins, alpha=0.6, color=NORMAL_COLOUR, label=f"normal ({len(normal_errors)})")
+    axis.hist(
+        anomalous_errors, bins=bins, alpha=0.6, color=ANOMALY_COLOUR, label=f"anomalous ({len(anomalous_errors)})"
+    )
+    for (name, value), style in zip((thresholds or {}).items(), ("-", "--", ":", "-.")):
+        axis.axvline(value, color="black", linestyle=style, label=f"{name}: {value:.3f}")
+    axis.set(title=title, xlabel="mean absolute reconstruction error", ylabel="beats")
+    axis.legend()
+    return _finish(figure)
+
+
+def plot_training_histories(histories: dict[str, dict[str, list[float]]]) -> Figure:
+    """Training and validation loss per epoch, one panel per model (``History.history`` dicts)."""
+    figure, axes = plt.subplots(1, len(histories), figsize=(5 * len(histories), 3.2), squeeze=False)
+    for axis, (name, history) in zip(axes[0], histories.items()):
+        axis.plot(history["loss"], label="training (normal beats)")
+        if "val_loss" in history:
+            axis.plot(history["val_loss"], label="validation (normal beats)")
+        axis.set(title=name, xlabel="epoch", ylabel="loss", yscale="log")
+        axis.legend()
+        axis.grid(True, alpha=0.3)
+    return _finish(figure)
+
+
+def plot_confusion_matrix(is_anomaly: np.ndarray, predicted: np.ndarray, title: str = "") -> Figure:
+    """Confusion matrix with anomaly as the positive class (second row and column)."""
+    figure, axis = plt.subplots(figsize=(4, 3.6))
+    metrics.ConfusionMatrixDisplay.from_predictions(
+        np.asarray(is_anomaly, bool), np.asarray(predicted, bool),
+        labels=[False, True], display_labels=["normal", "anomaly"], colorbar=False, ax=axis,
+    )
+    axis.set_title(title)
+    return _finish(figure)
+
+
+def plot_roc_pr_curves(is_anomaly: np.ndarray, scores_by_model: dict[str, np.ndarray]) -> Figure:
+    """ROC and precision-recall curves of several detectors, anomaly as the positive class."""
+    figure, (roc_axis, pr_axis) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for name, scores in scores_by_model.items():
+        metrics.RocCurveDisplay.from_predictions(is_anomaly, scores, name=name, ax=roc_axis)
+        metrics.PrecisionRecallDisplay.from_predictions(is_anomaly, scores, name=name, ax=pr_axis)
+    roc_axis.plot([0, 1], [0, 1], color="grey", linestyle=":", label="chance")
+    roc_axis.set_title("ROC curve")
+    pr_axis.axhline(np.mean(is_anomaly), color="grey", linestyle=":", label="chance")
+    pr_axis.set_title("Precision-recall curve")
+    for axis in (roc_axis, pr_axis):
+        axis.legend(fontsize="small", loc="lower right" if axis is roc_axis else "lower left")
+    return _finish(figure)
+
+
+def plot_decision_regions(
+    score_functions: dict[str, Callable[[np.ndarray], np.ndarray]],
+    points: np.ndarray,
+    is_anomaly: np.ndarray,
+    normal_fraction: float = 0.95,
+    resolution: int = 150,
+) -> Figure:
+    """Side-by-side 2-D decision regions of several detectors (chapter 1).
+
+    Each ``score_functions`` entry maps an (n, 2) array to scores, higher = more
+    anomalous. The background shades each detector's score as a percentile of its
+    scores on the normal points; the black line is its threshold, flagging all but
+    ``normal_fraction`` of the normal points; normal points are blue, anomalies red.
+    """
+    points, is_anomaly = np.asarray(points), np.asarray(is_anomaly, bool)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"decision regions need 2-D points, got an array of shape {points.shape}")
+    low, high = points.min(axis=0) - 0.3, points.max(axis=0) + 0.3
+    grid_x, grid_y = np.meshgrid(np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution))
+    grid = np.column_stack([grid_x.ravel(), grid_y.ravel()]).astype(np.float32)
+    columns = len(score_functions)
+    figure, axes = plt.subplots(1, columns, figsize=(4.2 * columns, 3.8), squeeze=False)
+    for axis, (name, score) in zip(axes[0], score_functions.items()):
+        normal_scores = np.sort(score(points[~is_anomaly]))
+        threshold = np.quantile(normal_scores, normal_fraction)
+        grid_scores = score(grid)  # once: a score function may refit its detector on every call
+        shading = (np.searchsorted(normal_scores, grid_scores) / len(normal_scores)).reshape(grid_x.shape)
+        axis.contourf(grid_x, grid_y, shading, levels=np.linspace(0, 1, 11), cmap="Greys", alpha=0.5)
+        axis.contour(
+            grid_x, grid_y, grid_scores.reshape(grid_x.shape), levels=[threshold], colors="black", linestyles="solid"
+        )
+        axis.scatter(*points[~is_anomaly].T, s=8, color=NORMAL_COLOUR, label="normal")
+        axis.scatter(*points[is_anomaly].T, s=18, color=ANOMALY_COLOUR, marker="x", label="anomaly")
+        axis.set(title=name, xticks=[], yticks=[])
+    axes[0, 0].legend(loc="lower left", fontsize="small")
+    return _finish(figure)
+
+
+# --------------------------------------------------------------------------- images (chapters 2, 3 and 6)
+
+
+def plot_image_rows(rows: dict[str, np.ndarray], columns: int = 10, titles: list[str] | None = None) -> Figure:
+    """Show images in labelled rows, e.g. ``{"input": x[:10], "reconstruction": r[:10]}``.
+
+    Each value holds images of shape (n, height, width) or (n, height, width, 1), grey.
+    ``titles`` labels the columns.
+    """
+    if not rows:
+        raise ValueError("rows is empty")
+    columns = min(columns, min(len(images) for images in rows.values()))
+    figure, axes = plt.subplots(len(rows), columns, figsize=(1.3 * columns + 1, 1.4 * len(rows)), squeeze=False)
+    for row_axes, (label, images) in zip(axes, rows.items()):
+        for column, axis in enumerate(row_axes):
+            axis.imshow(np.squeeze(images[column]), cmap="gray", vmin=0, vmax=1 if images.dtype != np.uint8 else 255)
+            axis.set_xticks([])
+            axis.set_yticks([])
+            if titles is not None and axis is axes[0][column]:
+                axis.set_title(titles[column], fontsize=9)
+        row_axes[0].set_ylabel(label, rotation=0, ha="right", va="center")
+    return _finish(figure)
+
+
+def plot_codes_3d(codes_by_title: dict[str, np.ndarray], labels: np.ndarray, points: int = 1500) -> Figure:
+    """3-D scatter plots of codes (n, 3), one panel per title, coloured by class (chapter 2)."""
+    labels = np.asarray(labels)
+    shown = np.random.default_rng(0).permutation(len(labels))[:points]
+    figure = plt.figure(figsize=(5.5 * len(codes_by_title), 5))
+    for index, (title, codes) in enumerate(codes_by_title.items(), start=1):
+        codes = np.asarray(codes)
+        if codes.shape != (len(labels), 3):
+            raise ValueError(f"{title}: codes must have shape ({len(labels)}, 3), got {codes.shape}")
+        axis = figure.add_subplot(1, len(codes_by_title), index, projection="3d")
+        scatter = axis.scatter(*codes[shown].T, c=labels[shown], cmap="tab10", s=6, vmin=-0.5, vmax=9.5)
+        axis.set_title(title)
+    figure.colorbar(scatter, ax=figure.axes, ticks=range(10), label="digit", shrink=0.7)
+    plt.close(figure)
+    return figure
+
+
+def plot_error_vs_code_size(code_sizes: list[int], errors_by_model: dict[str, list[float]]) -> Figure:
+    """Reconstruction error against the size of the code, one line per model (chapter 2)."""
+    figure, axis = plt.subplots(figsize=(6, 3.8))
+    for name, errors in errors_by_model.items():
+        axis.plot(code_sizes, errors, marker="o", label=name)
+    axis.set(xscale="log", xlabel="code size (numbers per image)", ylabel="test reconstruction MSE")
+    axis.set_xticks(code_sizes, [str(size) for size in code_sizes])
+    axis.legend()
+    axis.grid(True, alpha=0.3)
+    return _finish(figure)
+
+
+def _error_map(frames: np.ndarray, reconstructions: np.ndarray) -> np.ndarray:
+    frames = frames.astype(np.float32) / 255.0 if frames.dtype == np.uint8 else frames.astype(np.float32)
+    return (frames - reconstructions) ** 2
+
+
+def plot_error_heatmaps(
+    frames: np.ndarray,
+    reconstructions: np.ndarray,
+    frame_indices: list[int],
+    masks: np.ndarray | None = None,
+    labels: list[str] | None = None,
+) -> Figure:
+    """For the chosen frames of one video: the frame, its reconstruction and the per-pixel error.
+
+    ``masks`` (bool, like ``frames``) outlines the annotated anomaly in the error row.
+    Chapters 3 and 6.
+    """
+    errors = _error_map(np.asarray(frames), np.asarray(reconstructions))
+    top = max(float(errors[frame_indices].max()), 1e-6)
+    figure, axes = plt.subplots(3, len(frame_indices), figsize=(2.6 * len(frame_indices) + 1, 7.6), squeeze=False)
+    for column, index in enumerate(frame_indices):
+        axes[0, column].imshow(frames[index], cmap="gray", vmin=0, vmax=255 if frames.dtype == np.uint8 else 1)
+        axes[1, column].imshow(reconstructions[index], cmap="gray", vmin=0, vmax=1)
+        image = axes[2, column].imshow(errors[index], cmap="inferno", vmin=0, vmax=top)
+        if masks is not None and masks[index].any():
+            axes[2, column].contour(masks[index], levels=[0.5], colors="cyan", linewidths=0.8)
+        axes[0, column].set_title(labels[column] if labels else f"frame {index + 1}", fontsize=9)
+    for axis in axes.flat:
+        axis.set_xticks([])
+        axis.set_yticks([])
+    for axis, label in zip(axes[:, 0], ("frame", "reconstruction", "squared error")):
+        axis.set_ylabel(label)
+    figure.colorbar(image, ax=axes.ravel().tolist(), shrink=0.3, label="squared error")
+    plt.close(figure)
+    return figure
+
+
+def plot_regularity(
+    scores: dict[str, np.ndarray], ground_truth: dict[str, np.ndarray], columns: int = 2, ylabel: str = "regularity"
+) -> Figure:
+    """Per test video, a score curve over its frames with the annotated anomalies shaded (chapter 6)."""
+    videos = list(scores)
+    rows = -(-len(videos) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(6 * columns, 2.4 * rows), squeeze=False, sharey=True)
+    for axis, video in zip(axes.flat, videos):
+        values, anomalous = np.asarray(scores[video]), np.asarray(ground_truth[video])
+        frames = np.arange(1, len(values) + 1)
+        axis.fill_between(frames, 0, 1, where=anomalous, color=ERROR_COLOUR, alpha=0.5, step="mid",
+                          transform=axis.get_xaxis_transform(), label="annotated anomaly")
+        axis.plot(frames, values, color=NORMAL_COLOUR, label=ylabel)
+        axis.set(title=video, xlim=(1, len(values)))
+        axis.grid(True, alpha=0.3)
+    for axis in axes.flat[len(videos):]:
+        axis.set_visible(False)
+    for axis in axes[:, 0]:
+        axis.set_ylabel(ylabel)
+    for axis in axes[-1]:
+        axis.set_xlabel("frame")
+    axes.flat[0].legend(loc="lower left", fontsize=8)
+    return _finish(figure)
+
+
+def save_inference_gif(
+    path: str | Path, frames: np.ndarray, reconstructions: np.ndarray, fps: int = 8, scale: int = 2
+) -> Path:
+    """Write an animated GIF of inference: frame | reconstruction | error heatmap, side by side.
+
+    Like the slides' animation (chapters 3 and 6). ``frames`` uint8 or [0, 1] float and
+    ``reconstructions`` in [0, 1], both (frames, height, width); the error colours share
+    one scale over the whole video. Returns the path (show it with
+    ``IPython.display.Image(filename=path)``).
+    """
+    from matplotlib import colormaps
+    from PIL import Image
+
+    frames, reconstructions = np.asarray(frames), np.asarray(reconstructions, dtype=np.float32)
+    if frames.shape != reconstructions.shape or frames.ndim != 3:
+        raise ValueError(f"frames {frames.shape} and reconstructions {reconstructions.shape} differ or are not 3-D")
+    errors = _error_map(frames, reconstructions)
+    errors = errors / max(float(np.percentile(errors, 99.9)), 1e-6)
+    grey = lambda images: np.repeat(np.clip(images, 0, 1)[..., None], 3, axis=-1)  # noqa: E731
+    unit_frames = frames / 255.0 if frames.dtype == np.uint8 else frames
+    heat = colormaps["inferno"](np.clip(errors, 0, 1))[..., :3]
+    gap = np.ones((*frames.shape[:2], 2, 3))
+    panels = np.concatenate([grey(unit_frames), gap, grey(reconstructions), gap, heat], axis=2)
+    images = [
+        Image.fromarray((panel * 255).astype(np.uint8)).resize((panel.shape[1] * scale, panel.shape[0] * scale))
+        for panel in panels
+    ]
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    images[0].save(path, save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0)
+    return path
+
+
+def plot_autoencoder_diagram(layer_sizes: list[int], code_index: int | None = None, title: str = "") -> Figure:
+    """Draw an autoencoder as bars whose heights grow with the layers' sizes (chapter 2).
+
+    ``layer_sizes`` from input to output, e.g. ``[784, 128, 64, 12, 3, 12, 64, 128, 784]``;
+    the code (the smallest layer unless ``code_index`` says otherwise) is drawn in red.
+    """
+    if len(layer_sizes) < 3 or min(layer_sizes) < 1:
+        raise ValueError("an autoencoder needs at least an input, a code and an output layer of positive size")
+    code_index = int(np.argmin(layer_sizes)) if code_index is None else code_index
+    heights = np.log2(np.asarray(layer_sizes, dtype=float) + 1)
+    heights = 0.15 + 0.85 * heights / heights.max()
+    figure, axis = plt.subplots(figsize=(1.1 * len(layer_sizes) + 1.5, 3.4))
+    for position, (size, height) in enumerate(zip(layer_sizes, heights)):
+        colour = ANOMALY_COLOUR if position == code_index else NORMAL_COLOUR
+        axis.add_patch(plt.Rectangle((position - 0.18, -height / 2), 0.36, height, color=colour, alpha=0.75))
+        axis.text(position, -height / 2 - 0.06, str(size), ha="center", va="top", fontsize=9)
+        if position:
+            previous = heights[position - 1]
+            axis.fill([position - 0.82, position - 0.18, position - 0.18, position - 0.82],
+                      [-previous / 2, -height / 2, height / 2, previous / 2], color="grey", alpha=0.15)
+    axis.text(code_index / 2, 0.62, "encoder", ha="center", fontsize=11)
+    axis.text(code_index, 0.62, "code", ha="center", fontsize=11, color=ANOMALY_COLOUR)
+    axis.text((code_index + len(layer_sizes) - 1) / 2, 0.62, "decoder", ha="center", fontsize=11)
+    axis.set(xlim=(-0.6, len(layer_sizes) - 0.4), ylim=(-0.75, 0.75), title=title)
+    axis.axis("off")
+    return _finish(figure)

@@ -1,0 +1,344 @@
+"""Train autoencoders on normal data, score examples, choose thresholds, compute metrics.
+
+Anomaly is the **positive** class everywhere: a score is higher for a more anomalous
+example, a prediction is True for "anomaly", and precision, recall, F1, ROC-AUC and
+PR-AUC are about finding anomalies. Used by chapter 1 (toy detectors), chapter 4 (the
+ECG lab) and the benchmarks.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import keras
+import numpy as np
+from sklearn import metrics
+
+from labutils import env
+from labutils.models import MinMaxScaling
+
+#: Share of the normal training examples held out for validation.
+VALIDATION_FRACTION = 0.15
+
+#: Training defaults per profile. ``full``: train to convergence (early stopping on the
+#: normal validation examples picks the epoch). ``quick``: a short run for CPUs and tests.
+TRAINING_DEFAULTS = {
+    "full": {"epochs": 300, "batch_size": 16, "patience": 30},
+    "quick": {"epochs": 120, "batch_size": 16, "patience": 30},
+}
+
+
+def as_model_input(model: keras.Model, x) -> np.ndarray:
+    """Return ``x`` as float32 reshaped to the model's input, e.g. (n, 140) → (n, 140, 1)."""
+    x = np.asarray(x, dtype=np.float32)
+    shape = tuple(model.input_shape[1:])
+    if x.ndim == 0 or int(np.prod(x.shape[1:])) != int(np.prod(shape)):
+        raise ValueError(f"{model.name} takes examples of shape {shape}, got an array of shape {x.shape}")
+    return x.reshape((len(x), *shape))
+
+
+def split_normal(
+    x_normal, validation_fraction: float = VALIDATION_FRACTION, seed: int = 42
+) -> tuple[np.ndarray, np.ndarray]:
+    """Shuffle normal examples and split them into (training, validation) parts."""
+    x_normal = np.asarray(x_normal)
+    if not 0.0 < validation_fraction < 1.0:
+        raise ValueError(f"validation_fraction must be between 0 and 1, got {validation_fraction}")
+    n_validation = max(1, round(validation_fraction * len(x_normal)))
+    if len(x_normal) - n_validation < 1:
+        raise ValueError(f"{len(x_normal)} normal examples are too few to split off a validation set")
+    order = np.random.default_rng(seed).permutation(len(x_normal))
+    return x_normal[order[n_validation:]], x_normal[order[:n_validation]]
+
+
+def _scaling_layers(model: keras.Model) -> list[MinMaxScaling]:
+    found = []
+    for layer in model.layers:
+        if isinstance(layer, MinMaxScaling) and layer not in found:
+            found.append(layer)
+        elif isinstance(layer, keras.Model):
+            found.extend(inner for inner in _scaling_layers(layer) if inner not in found)
+    return found
+
+
+def progress_callback(description: str, epochs: int) -> keras.callbacks.Callback:
+    """One progress bar over the epochs of ``model.fit`` (pass ``verbose=0`` to ``fit``).
+
+    Used by :func:`fit_autoencoder` and by the chapters that call ``model.fit``
+    themselves (denoising in chapter 2, clips in chapter 6).
+    """
+    from tqdm.keras import TqdmCallback
+    from tqdm.std import tqdm
+
+    # A plain-text bar on stdout renders in Colab, a terminal and the built book alike
+    # (the book drops stderr, where TensorFlow's C++ start-up messages go). `make book`
+    # sets TQDM_MININTERVAL so that the pages show only the bar's first and last state.
+    return TqdmCallback(epochs=epochs, verbose=0, tqdm_class=tqdm, desc=description, file=sys.stdout)
+
+
+def fit_autoencoder(
+    model: keras.Model,
+    x_normal,
+    profile: str | None = None,
+    *,
+    validation_data=None,
+    epochs: int | None = None,
+    batch_size: int | None = None,
+    patience: int | None = None,
+    callbacks: list | None = None,
+    seed: int = 42,
+    progress: bool = True,
+) -> keras.callbacks.History:
+    """Train an autoencoder to reconstruct normal examples, with the lab's defaults.
+
+    Fits the model's :class:`~labutils.models.MinMaxScaling` on the training examples
+    only, keeps ``validation_data`` (or :data:`VALIDATION_FRACTION` of ``x_normal``) of
+    *normal* examples for early stopping, and restores the
+    weights of the best validation epoch. ``epochs``, ``batch_size`` and ``patience``
+    override the profile's defaults. Shows one progress bar over the epochs.
+    """
+    settings = TRAINING_DEFAULTS[env.resolve_profile(profile)]
+    epochs = settings["epochs"] if epochs is None else epochs
+    batch_size = settings["batch_size"] if batch_size is None else batch_size
+    patience = settings["patience"] if patience is None else patience
+    if epochs < 1 or batch_size < 1:
+        raise ValueError(f"epochs and batch_size must be positive, got {epochs}, {batch_size}")
+
+    if validation_data is None:
+        x_train, x_validation = split_normal(x_normal, seed=seed)
+    else:
+        x_train, x_validation = np.asarray(x_normal), np.asarray(validation_data)
+    x_train, x_validation = as_model_input(model, x_train), as_model_input(model, x_validation)
+    for scaling in _scaling_layers(model):
+        scaling.adapt(x_train)
+
+    all_callbacks = [keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)] if patience else []
+    if progress:
+        all_callbacks.append(progress_callback(model.name, epochs))
+    all_callbacks.extend(callbacks or [])
+    return model.fit(
+        x_train,
+        x_train,
+        validation_data=(x_validation, x_validation),
+        epochs=epochs,
+        batch_size=batch_size,
+        shuffle=True,
+        callbacks=all_callbacks,
+        verbose=0,
+    )
+
+
+def reconstruct(model: keras.Model, x, batch_size: int = 1024) -> np.ndarray:
+    """Return the model's reconstructions of ``x``, shaped like ``x``."""
+    x_input = as_model_input(model, x)
+    # Calling the model on fixed-size batches avoids predict()'s retracing warnings.
+    parts = [
+        keras.ops.convert_to_numpy(model(x_input[start : start + batch_size], training=False))
+        for start in range(0, len(x_input), batch_size)
+    ]
+    return np.concatenate(parts).reshape(np.shape(x))
+
+
+def reconstruction_errors(model: keras.Model, x, batch_size: int = 1024) -> np.ndarray:
+    """Return one anomaly score per example: the mean absolute reconstruction error.
+
+    Higher means more anomalous. In the units of ``x`` (the ECG models undo their own
+    scaling), averaged over every value of an example.
+    """
+    x = np.asarray(x, dtype=np.float32)
+    difference = np.abs(reconstruct(model, x, batch_size) - x)
+    return difference.reshape(len(x), -1).mean(axis=1)
+
+
+# --------------------------------------------------------------------------- thresholds
+
+
+def threshold_mean_std(normal_errors, k: float = 1.0) -> float:
+    """Mean plus ``k`` standard deviations of the errors on normal examples (the seed lab's rule)."""
+    normal_errors = _scores(normal_errors)
+    return float(normal_errors.mean() + k * normal_errors.std())
+
+
+def threshold_percentile(normal_errors, percentile: float = 95.0) -> float:
+    """The ``percentile``-th percentile of the errors on normal examples.
+
+    Sets the false alarm rate on normal data to about ``100 - percentile`` percent,
+    whatever the shape of the error distribution.
+    """
+    if not 0.0 <= percentile <= 100.0:
+        raise ValueError(f"percentile must be between 0 and 100, got {percentile}")
+    return float(np.percentile(_scores(normal_errors), percentile))
+
+
+def threshold_best_f1(is_anomaly, scores) -> float:
+    """The threshold that maximises F1 on a *labelled* set, anomalies included.
+
+    Needs labelled anomalies: tune it on a validation set, never on the test set, or
+    the reported F1 is optimistic.
+    """
+    is_anomaly, scores = _labels(is_anomaly), _scores(scores)
+    if is_anomaly.all() or not is_anomaly.any():
+        raise ValueError("threshold_best_f1 needs both normal and anomalous examples")
+    precision, recall, thresholds = metrics.precision_recall_curve(is_anomaly, scores)
+    f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
+    # precision_recall_curve predicts "anomaly" for score >= threshold; detection_metrics
+    # uses score > threshold, so step just below the chosen score.
+    return float(np.nextafter(thresholds[int(np.argmax(f1[:-1]))], -np.inf))
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def predict_anomalies(scores, threshold: float) -> np.ndarray:
+    """Return True for every example whose score is above the threshold."""
+    return _scores(scores) > threshold
+
+
+def detection_metrics(is_anomaly, scores, threshold: float | None = None) -> dict[str, float]:
+    """Metrics with anomaly as the positive class.
+
+    ROC-AUC and PR-AUC (average precision) from the scores alone; with a threshold,
+    also accuracy, precision, recall and F1 of the predictions ``score > threshold``.
+    """
+    is_anomaly, scores = _labels(is_anomaly), _scores(scores)
+    if len(is_anomaly) != len(scores):
+        raise ValueError(f"{len(is_anomaly)} labels but {len(scores)} scores")
+    if is_anomaly.all() or not is_anomaly.any():
+        raise ValueError("detection metrics need both normal and anomalous examples")
+    result = {
+        "roc_auc": float(metrics.roc_auc_score(is_anomaly, scores)),
+        "pr_auc": float(metrics.average_precision_score(is_anomaly, scores)),
+    }
+    if threshold is not None:
+        predicted = predict_anomalies(scores, threshold)
+        result.update(
+            accuracy=float(metrics.accuracy_score(is_anomaly, predicted)),
+            precision=float(metrics.precision_score(is_anomaly, predicted, zero_division=0)),
+            recall=float(metrics.recall_score(is_anomaly, predicted, zero_division=0)),
+            f1=float(metrics.f1_score(is_anomaly, predicted, zero_division=0)),
+        )
+    return result
+
+
+def _labels(is_anomaly) -> np.ndarray:
+    is_anomaly = np.asarray(is_anomaly)
+    if is_anomaly.ndim != 1 or not np.isin(is_anomaly, (0, 1)).all():
+        raise ValueError("is_anomaly must be a 1-D array of booleans (True = anomaly)")
+    return is_anomaly.astype(bool)
+
+
+def _scores(scores) -> np.ndarray:
+    scores = np.asarray(scores, dtype=np.float64)
+    if scores.ndim != 1 or len(scores) == 0:
+        raise ValueError(f"scores must be a non-empty 1-D array, got shape {scores.shape}")
+    if not np.all(np.isfinite(scores)):
+        raise ValueError("scores contain NaN or infinite values")
+    return scores
+
+
+# --------------------------------------------------------------------------- video (chapters 3 and 6)
+
+
+def _unit_frames(frames) -> np.ndarray:
+    """Frames as float32 in [0, 1]: uint8 frames are divided by 255, floats kept."""
+    frames = np.asarray(frames)
+    if frames.ndim != 3:
+        raise ValueError(f"frames must have shape (frames, height, width), got {frames.shape}")
+    return frames.astype(np.float32) / 255.0 if frames.dtype == np.uint8 else frames.astype(np.float32)
+
+
+def reconstruct_video(model: keras.Model, frames, batch_size: int = 8) -> np.ndarray:
+    """Reconstruct every frame of one video: float32 (frames, height, width) in [0, 1].
+
+    ``frames`` is uint8 or [0, 1] float, shaped (frames, height, width). A frame model
+    (input (height, width, 1), chapter 3) sees each frame alone. A clip model (input
+    (clip_length, height, width, 1), chapter 6) sees consecutive clips; when the length
+    is not a multiple of the clip length, one more clip ends at the last frame and the
+    frames two clips share get the mean of both reconstructions.
+    """
+    frames = _unit_frames(frames)
+    shape = tuple(model.input_shape[1:])
+    if shape[-3:-1] != frames.shape[1:]:
+        raise ValueError(f"{model.name} takes frames of {shape[-3:-1]}, the video's are {frames.shape[1:]}")
+    if len(shape) == 3:
+        return reconstruct(model, frames[..., None], batch_size)[..., 0]
+    clip_length = shape[0]
+    if len(frames) < clip_length:
+        raise ValueError(f"the video has {len(frames)} frames, fewer than one clip of {clip_length}")
+    starts = list(range(0, len(frames) - clip_length + 1, clip_length))
+    if starts[-1] + clip_length < len(frames):
+        starts.append(len(frames) - clip_length)
+    clips = np.stack([frames[start : start + clip_length] for start in starts])[..., None]
+    reconstructed = reconstruct(model, clips, batch_size)[..., 0]
+    total = np.zeros_like(frames)
+    count = np.zeros(len(frames), dtype=np.float32)
+    for start, clip in zip(starts, reconstructed):
+        total[start : start + clip_length] += clip
+        count[start : start + clip_length] += 1
+    return total / count[:, None, None]
+
+
+def frame_errors(frames, reconstructions) -> np.ndarray:
+    """Per-frame reconstruction error e(t): the mean squared error over the frame's pixels."""
+    frames, reconstructions = _unit_frames(frames), _unit_frames(reconstructions)
+    if frames.shape != reconstructions.shape:
+        raise ValueError(f"frames {frames.shape} and reconstructions {reconstructions.shape} differ in shape")
+    return ((frames - reconstructions) ** 2).mean(axis=(1, 2))
+
+
+def regularity_scores(errors, normalisation: str = "max") -> np.ndarray:
+    """Regularity s(t) of one video's frames from their errors e(t): 1 = most regular.
+
+    ``"max"`` is Hasan et al. (2016)'s formula, s(t) = 1 - (e(t) - min e) / max e, which
+    keeps s in [min e / max e, 1]. ``"range"`` divides by max e - min e instead, as many
+    implementations do, stretching every video to [0, 1]. Chapter 6 uses ``"max"``;
+    anomaly scores are 1 - s(t). The ranking within one video is the same for both.
+    """
+    errors = np.asarray(errors, dtype=np.float64)
+    if errors.ndim != 1 or len(errors) == 0 or not np.all(np.isfinite(errors)) or (errors < 0).any():
+        raise ValueError("errors must be a non-empty 1-D array of finite, non-negative numbers")
+    if normalisation not in ("max", "range"):
+        raise ValueError(f"normalisation must be 'max' or 'range', got {normalisation!r}")
+    low, high = errors.min(), errors.max()
+    denominator = high if normalisation == "max" else high - low
+    if denominator == 0:
+        return np.ones_like(errors)
+    return 1.0 - (errors - low) / denominator
+
+
+def equal_error_rate(is_anomaly, scores) -> float:
+    """The equal error rate: where the false positive rate equals the miss rate (lower is better)."""
+    is_anomaly, scores = _labels(is_anomaly), _scores(scores)
+    if is_anomaly.all() or not is_anomaly.any():
+        raise ValueError("the equal error rate needs both normal and anomalous examples")
+    false_positive_rate, true_positive_rate, _ = metrics.roc_curve(is_anomaly, scores)
+    miss_rate = 1.0 - true_positive_rate
+    gap = false_positive_rate - miss_rate  # rises from -1 to 1 along the curve
+    after = int(np.argmax(gap >= 0))
+    before = max(after - 1, 0)
+    if gap[after] == gap[before]:
+        return float(false_positive_rate[after])
+    weight = -gap[before] / (gap[after] - gap[before])
+    return float(false_positive_rate[before] + weight * (false_positive_rate[after] - false_positive_rate[before]))
+
+
+def frame_level_evaluation(ground_truth: dict, anomaly_scores: dict) -> dict[str, float]:
+    """Frame-level ROC-AUC, PR-AUC and equal error rate pooled over all test videos.
+
+    ``ground_truth`` maps each video to its bool array of anomalous frames (as
+    :func:`labutils.data.ucsd_ground_truth` returns it), ``anomaly_scores`` maps the same
+    videos to one score per frame (higher = more anomalous, e.g. 1 - regularity).
+    """
+    if set(ground_truth) != set(anomaly_scores):
+        raise ValueError(f"the videos differ: {sorted(set(ground_truth) ^ set(anomaly_scores))}")
+    for video, labels in ground_truth.items():
+        if len(labels) != len(anomaly_scores[video]):
+            raise ValueError(f"{video}: {len(labels)} labels but {len(anomaly_scores[video])} scores")
+    videos = sorted(ground_truth)
+    is_anomaly = np.concatenate([ground_truth[video] for video in videos])
+    scores = np.concatenate([np.asarray(anomaly_scores[video], dtype=np.float64) for video in videos])
+    result = detection_metrics(is_anomaly, scores)
+    result["eer"] = equal_error_rate(is_anomaly, scores)
+    result["frames"] = len(is_anomaly)
+    result["anomalous_frames"] = int(is_anomaly.sum())
+    return result
