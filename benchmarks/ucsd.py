@@ -90,7 +90,7 @@ def detector_benchmark(seeds: list[int]) -> pd.DataFrame:
     test_99 = data.ucsd_frames(root, split="Test", image_size=99, progress=False)
     train_60 = data.ucsd_frames(root, image_size=60, progress=False)
     test_60 = data.ucsd_frames(root, split="Test", image_size=60, progress=False)
-    frames_60 = (np.concatenate(list(train_60.values())).astype("float32") / 255.0)[..., None]
+    frames_60 = data.as_unit_frames(np.concatenate(list(train_60.values())))[..., None]
 
     def evaluate(name, model, test, seed, seconds, epochs):
         errors = {}

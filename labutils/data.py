@@ -639,6 +639,18 @@ def read_ucsd_video(
     return np.stack(frames)
 
 
+def as_unit_frames(frames) -> np.ndarray:
+    """Frames (frames, height, width) as float32 in [0, 1]: uint8 is divided by 255, floats are kept.
+
+    Chapters 3 and 6 turn decoded frames into model inputs with it (add ``[..., None]``
+    for the channel); :mod:`labutils.scoring` and :mod:`labutils.plotting` use it too.
+    """
+    frames = np.asarray(frames)
+    if frames.ndim != 3:
+        raise ValueError(f"frames must have shape (frames, height, width), got {frames.shape}")
+    return frames.astype(np.float32) / 255.0 if frames.dtype == np.uint8 else frames.astype(np.float32)
+
+
 def ucsd_frames(
     root: str | Path,
     subset: str = "UCSDped1",

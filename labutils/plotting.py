@@ -16,6 +16,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from sklearn import metrics
 
+from labutils.data import as_unit_frames
+
 NORMAL_COLOUR, ANOMALY_COLOUR, ERROR_COLOUR = "tab:blue", "tab:red", "lightcoral"
 
 
@@ -213,8 +215,7 @@ def plot_error_vs_code_size(code_sizes: list[int], errors_by_model: dict[str, li
 
 
 def _error_map(frames: np.ndarray, reconstructions: np.ndarray) -> np.ndarray:
-    frames = frames.astype(np.float32) / 255.0 if frames.dtype == np.uint8 else frames.astype(np.float32)
-    return (frames - reconstructions) ** 2
+    return (as_unit_frames(frames) - reconstructions) ** 2
 
 
 def plot_error_heatmaps(
@@ -293,7 +294,7 @@ def save_inference_gif(
     errors = _error_map(frames, reconstructions)
     errors = errors / max(float(np.percentile(errors, 99.9)), 1e-6)
     grey = lambda images: np.repeat(np.clip(images, 0, 1)[..., None], 3, axis=-1)  # noqa: E731
-    unit_frames = frames / 255.0 if frames.dtype == np.uint8 else frames
+    unit_frames = as_unit_frames(frames)
     heat = colormaps["inferno"](np.clip(errors, 0, 1))[..., :3]
     gap = np.ones((*frames.shape[:2], 2, 3))
     panels = np.concatenate([grey(unit_frames), gap, grey(reconstructions), gap, heat], axis=2)

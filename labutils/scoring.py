@@ -15,6 +15,7 @@ import numpy as np
 from sklearn import metrics
 
 from labutils import env
+from labutils.data import as_unit_frames, clip_starts
 from labutils.models import MinMaxScaling
 
 #: Share of the normal training examples held out for validation.
@@ -239,14 +240,6 @@ def _scores(scores) -> np.ndarray:
 # --------------------------------------------------------------------------- video (chapters 3 and 6)
 
 
-def _unit_frames(frames) -> np.ndarray:
-    """Frames as float32 in [0, 1]: uint8 frames are divided by 255, floats kept."""
-    frames = np.asarray(frames)
-    if frames.ndim != 3:
-        raise ValueError(f"frames must have shape (frames, height, width), got {frames.shape}")
-    return frames.astype(np.float32) / 255.0 if frames.dtype == np.uint8 else frames.astype(np.float32)
-
-
 def reconstruct_video(model: keras.Model, frames, batch_size: int = 8) -> np.ndarray:
     """Reconstruct every frame of one video: float32 (frames, height, width) in [0, 1].
 
@@ -256,7 +249,7 @@ def reconstruct_video(model: keras.Model, frames, batch_size: int = 8) -> np.nda
     is not a multiple of the clip length, one more clip ends at the last frame and the
     frames two clips share get the mean of both reconstructions.
     """
-    frames = _unit_frames(frames)
+    frames = as_unit_frames(frames)
     shape = tuple(model.input_shape[1:])
     if shape[-3:-1] != frames.shape[1:]:
         raise ValueError(f"{model.name} takes frames of {shape[-3:-1]}, the video's are {frames.shape[1:]}")
@@ -265,7 +258,7 @@ def reconstruct_video(model: keras.Model, frames, batch_size: int = 8) -> np.nda
     clip_length = shape[0]
     if len(frames) < clip_length:
         raise ValueError(f"the video has {len(frames)} frames, fewer than one clip of {clip_length}")
-    starts = list(range(0, len(frames) - clip_length + 1, clip_length))
+    starts = clip_starts(len(frames), clip_length)
     if starts[-1] + clip_length < len(frames):
         starts.append(len(frames) - clip_length)
     clips = np.stack([frames[start : start + clip_length] for start in starts])[..., None]
@@ -280,7 +273,7 @@ def reconstruct_video(model: keras.Model, frames, batch_size: int = 8) -> np.nda
 
 def frame_errors(frames, reconstructions) -> np.ndarray:
     """Per-frame reconstruction error e(t): the mean squared error over the frame's pixels."""
-    frames, reconstructions = _unit_frames(frames), _unit_frames(reconstructions)
+    frames, reconstructions = as_unit_frames(frames), as_unit_frames(reconstructions)
     if frames.shape != reconstructions.shape:
         raise ValueError(f"frames {frames.shape} and reconstructions {reconstructions.shape} differ in shape")
     return ((frames - reconstructions) ** 2).mean(axis=(1, 2))

@@ -294,3 +294,12 @@ def test_enlarged_clips_match_frames_decoded_at_that_size(standin):
     first = next(iter(dataset)).numpy()
     assert first.shape == (2, 4, 80, 100, 1)
     np.testing.assert_allclose(first[1, :, :, :, 0], frames[4:8] / 255.0, atol=1e-6)
+
+
+def test_as_unit_frames_scales_uint8_and_keeps_floats():
+    frames = np.array([[[0, 255], [51, 102]]], dtype=np.uint8)
+    np.testing.assert_allclose(data.as_unit_frames(frames), [[[0.0, 1.0], [0.2, 0.4]]], atol=1e-7)
+    assert data.as_unit_frames(frames).dtype == np.float32
+    np.testing.assert_array_equal(data.as_unit_frames(frames / 255.0), data.as_unit_frames(frames))
+    with pytest.raises(ValueError, match="frames must have shape"):
+        data.as_unit_frames(np.zeros((4, 4)))
