@@ -433,11 +433,16 @@ UCSD_SPLITS = ("Train", "Test")
 UCSD_STANDIN_VERSION = 1  # raise when make_ucsd_standin's output changes
 
 
+def _holds_ucsd(folder: Path) -> bool:
+    """Whether ``folder`` is an extracted ``UCSD_Anomaly_Dataset.v1p2`` (it has UCSDped1/ or UCSDped2/)."""
+    return any((folder / subset).is_dir() for subset in UCSD_SUBSETS)
+
+
 def ucsd_dataset_folder(root: str | Path) -> Path:
     """Return the ``UCSD_Anomaly_Dataset.v1p2`` folder in ``root`` (or ``root`` itself if it is that folder)."""
     root = Path(root).expanduser()
     for candidate in (root / UCSD_FOLDER, root):
-        if any((candidate / subset).is_dir() for subset in UCSD_SUBSETS):
+        if _holds_ucsd(candidate):
             return candidate
     raise FileNotFoundError(
         f"{root}: no {UCSD_FOLDER} folder with UCSDped1/ or UCSDped2/ here; "
@@ -497,7 +502,7 @@ def download_ucsd(root: str | Path | None = None, url: str | None = None, keep_a
     """
     root = Path(root).expanduser() if root is not None else data_dir() / "ucsd"
     target = root / UCSD_FOLDER
-    if any((target / subset).is_dir() for subset in UCSD_SUBSETS):
+    if _holds_ucsd(target):
         return target
     if not hasattr(tarfile, "data_filter"):
         raise RuntimeError("safe extraction needs Python 3.10.12, 3.11.4, 3.12 or newer (tarfile's 'data' filter)")
@@ -525,7 +530,7 @@ def download_ucsd(root: str | Path | None = None, url: str | None = None, keep_a
             archive.unlink(missing_ok=True)  # a broken archive must not be trusted next time
             raise ValueError(f"{archive}: not a complete, safe UCSD archive ({error}); deleted, run again") from None
         extracted = staging / UCSD_FOLDER
-        if not any((extracted / subset).is_dir() for subset in UCSD_SUBSETS):
+        if not _holds_ucsd(extracted):
             archive.unlink(missing_ok=True)
             raise ValueError(f"{archive}: the archive has no {UCSD_FOLDER}/UCSDped1 or UCSDped2 folder; it was deleted")
         os.replace(extracted, target)
