@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from labutils import env
+from labutils.frames import as_unit_frames, clip_starts  # noqa: F401 (public here too)
 
 ECG_URL = "http://storage.googleapis.com/download.tensorflow.org/data/ecg.csv"
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
@@ -644,18 +645,6 @@ def read_ucsd_video(
     return np.stack(frames)
 
 
-def as_unit_frames(frames) -> np.ndarray:
-    """Frames (frames, height, width) as float32 in [0, 1]: uint8 is divided by 255, floats are kept.
-
-    Chapters 3 and 6 turn decoded frames into model inputs with it (add ``[..., None]``
-    for the channel); :mod:`labutils.scoring` and :mod:`labutils.plotting` use it too.
-    """
-    frames = np.asarray(frames)
-    if frames.ndim != 3:
-        raise ValueError(f"frames must have shape (frames, height, width), got {frames.shape}")
-    return frames.astype(np.float32) / 255.0 if frames.dtype == np.uint8 else frames.astype(np.float32)
-
-
 def ucsd_frames(
     root: str | Path,
     subset: str = "UCSDped1",
@@ -755,19 +744,6 @@ def ucsd_pixel_masks(
 
 
 # --------------------------------------------------------------------------- UCSD: clips for tf.data
-
-
-def clip_starts(length: int, clip_length: int, stride: int = 1, step: int | None = None) -> list[int]:
-    """First frames of the clips cut from a video of ``length`` frames.
-
-    A clip takes ``clip_length`` frames, ``stride`` apart; clips start every ``step``
-    frames (default ``clip_length``: consecutive clips that do not overlap, as the
-    slides' lab cut them).
-    """
-    if clip_length < 1 or stride < 1 or (step is not None and step < 1):
-        raise ValueError("clip_length, stride and step must be positive")
-    span = stride * (clip_length - 1) + 1
-    return list(range(0, length - span + 1, step or clip_length))
 
 
 def ucsd_clips(

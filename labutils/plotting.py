@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from sklearn import metrics
 
-from labutils.data import as_unit_frames
+from labutils.frames import as_unit_frames
 
 NORMAL_COLOUR, ANOMALY_COLOUR, ERROR_COLOUR = "tab:blue", "tab:red", "lightcoral"
 

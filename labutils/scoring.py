@@ -14,19 +14,12 @@ import keras
 import numpy as np
 from sklearn import metrics
 
-from labutils import env
-from labutils.data import as_unit_frames, clip_starts
+from labutils import settings
+from labutils.frames import as_unit_frames, clip_starts
 from labutils.models import MinMaxScaling
 
-#: Share of the normal training examples held out for validation.
-VALIDATION_FRACTION = 0.15
-
-#: Training defaults per profile. ``full``: train to convergence (early stopping on the
-#: normal validation examples picks the epoch). ``quick``: a short run for CPUs and tests.
-TRAINING_DEFAULTS = {
-    "full": {"epochs": 300, "batch_size": 16, "patience": 30},
-    "quick": {"epochs": 120, "batch_size": 16, "patience": 30},
-}
+#: Share of the normal training examples held out for validation (see :mod:`labutils.settings`).
+VALIDATION_FRACTION = settings.VALIDATION_FRACTION
 
 
 def as_model_input(model: keras.Model, x) -> np.ndarray:
@@ -82,6 +75,7 @@ def fit_autoencoder(
     x_normal,
     profile: str | None = None,
     *,
+    lab: str = "ecg",
     validation_data=None,
     epochs: int | None = None,
     batch_size: int | None = None,
@@ -95,18 +89,20 @@ def fit_autoencoder(
     Fits the model's :class:`~labutils.models.MinMaxScaling` on the training examples
     only, keeps ``validation_data`` (or :data:`VALIDATION_FRACTION` of ``x_normal``) of
     *normal* examples for early stopping, and restores the
-    weights of the best validation epoch. ``epochs``, ``batch_size`` and ``patience``
-    override the profile's defaults. Shows one progress bar over the epochs.
+    weights of the best validation epoch. The defaults come from row ``lab`` of
+    :mod:`labutils.settings` for ``profile`` (the ECG lab's, unless told otherwise);
+    ``epochs``, ``batch_size`` and ``patience`` override them. Shows one progress bar
+    over the epochs.
     """
-    settings = TRAINING_DEFAULTS[env.resolve_profile(profile)]
-    epochs = settings["epochs"] if epochs is None else epochs
-    batch_size = settings["batch_size"] if batch_size is None else batch_size
-    patience = settings["patience"] if patience is None else patience
+    defaults = settings.get(lab, profile)
+    epochs = defaults["epochs"] if epochs is None else epochs
+    batch_size = defaults["batch_size"] if batch_size is None else batch_size
+    patience = defaults["patience"] if patience is None else patience
     if epochs < 1 or batch_size < 1:
         raise ValueError(f"epochs and batch_size must be positive, got {epochs}, {batch_size}")
 
     if validation_data is None:
-        x_train, x_validation = split_normal(x_normal, seed=seed)
+        x_train, x_validation = split_normal(x_normal, defaults["validation_fraction"], seed=seed)
     else:
         x_train, x_validation = np.asarray(x_normal), np.asarray(validation_data)
     x_train, x_validation = as_model_input(model, x_train), as_model_input(model, x_validation)

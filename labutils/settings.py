@@ -1,0 +1,95 @@
+"""One table of training settings per lab and profile, read by the notebooks, the benchmarks and
+:func:`labutils.scoring.fit_autoencoder`, so a benchmark measures what the book runs.
+
+Rows are named after what they train; each has a ``full`` profile (real data, meant for a GPU)
+and a ``quick`` one (small data, a CPU, minutes). Change a number here and every notebook and
+benchmark that trains that model follows.
+
+====================  =======  ==========================================================
+row                   chapter  what it trains
+====================  =======  ==========================================================
+``toy``               1        the toy autoencoder on two half-moons
+``mnist``             2        vanilla, deep and convolutional autoencoders, code sizes,
+                               denoising
+``one_class_mnist``   2        one convolutional autoencoder per normal digit
+``ecg``               3        the ECG lab's dense and Conv1D autoencoders (the default of
+                               :func:`~labutils.scoring.fit_autoencoder`)
+``ecg_original``      3        the original lab's Conv1D model, trained as it was
+``ucsd_frames``       4, 6     the frame autoencoder on UCSD frames
+``ucsd_video``        6        the spatio-temporal (ConvLSTM) autoencoder on UCSD clips
+====================  =======  ==========================================================
+"""
+
+from __future__ import annotations
+
+import copy
+
+from labutils import env
+
+#: Share of the normal training examples (or videos) held out for validation, in every lab.
+VALIDATION_FRACTION = 0.15
+
+_TABLE: dict[str, dict[str, dict]] = {
+    "toy": {
+        "full": {"epochs": 300, "batch_size": 16, "patience": 30, "learning_rate": 3e-3},
+        "quick": {"epochs": 120, "batch_size": 16, "patience": 30, "learning_rate": 3e-3},
+    },
+    "mnist": {
+        "full": {"epochs": 30, "batch_size": 128, "patience": 5},
+        "quick": {"epochs": 20, "batch_size": 32, "patience": 5},
+    },
+    "one_class_mnist": {
+        "full": {"epochs": 30, "batch_size": 128, "patience": 5},
+        # about 150 training images per digit in the quick profile: small batches
+        "quick": {"epochs": 20, "batch_size": 16, "patience": 5},
+    },
+    "ecg": {
+        # train to convergence; early stopping on normal validation beats picks the epoch
+        "full": {"epochs": 300, "batch_size": 16, "patience": 30},
+        "quick": {"epochs": 120, "batch_size": 16, "patience": 30},
+    },
+    "ecg_original": {
+        # the original lab's training, kept as a lesson: 20 epochs of batch 512, no early stopping
+        "full": {"epochs": 20, "batch_size": 512, "patience": 0},
+        "quick": {"epochs": 20, "batch_size": 512, "patience": 0},
+    },
+    "ucsd_frames": {
+        # the slides resize frames to 100x100
+        "full": {"image_size": 100, "epochs": 40, "batch_size": 32, "patience": 8},
+        "quick": {"image_size": 60, "epochs": 15, "batch_size": 32, "patience": 8},
+    },
+    "ucsd_video": {
+        # the paper's model and the slides' training: 227x227, 10 frames, batch 16, 80 epochs
+        "full": {
+            "image_size": 227, "clip_length": 10, "filters": (128, 64), "lstm_filters": (64, 32, 64),
+            "learning_rate": 1e-4, "strides": (1, 2, 3), "step": 10, "epochs": 80, "batch_size": 16,
+        },
+        # a small model for a CPU: fewer filters, smaller frames, a larger learning rate, few epochs
+        "quick": {
+            "image_size": 99, "clip_length": 10, "filters": (32, 16), "lstm_filters": (16, 8, 16),
+            "learning_rate": 1e-3, "strides": (1, 2), "step": 5, "epochs": 10, "batch_size": 4,
+        },
+    },
+}
+
+#: The names of the rows, in the order of the chapters.
+LABS = tuple(_TABLE)
+
+
+def get(lab: str, profile: str | None = None) -> dict:
+    """Return the settings of ``lab`` (a row of the table above) for ``profile``, as a new dict.
+
+    ``profile`` defaults to :func:`labutils.env.profile`. Every row also carries
+    ``validation_fraction`` (:data:`VALIDATION_FRACTION`). Raises ``ValueError`` naming the
+    known rows for an unknown ``lab``.
+    """
+    if lab not in _TABLE:
+        raise ValueError(f"lab must be one of {LABS}, got {lab!r}")
+    values = copy.deepcopy(_TABLE[lab][env.resolve_profile(profile)])
+    values.setdefault("validation_fraction", VALIDATION_FRACTION)
+    return values
+
+
+def table(profile: str | None = None) -> dict[str, dict]:
+    """Every row for ``profile``: ``{lab: settings}``, for a notebook or a benchmark to print."""
+    return {lab: get(lab, profile) for lab in LABS}
