@@ -11,15 +11,20 @@ import numpy as np
 
 
 def as_unit_frames(frames) -> np.ndarray:
-    """Frames (frames, height, width) as float32 in [0, 1]: uint8 is divided by 255, floats are kept.
+    """Frames (..., height, width) as float32 in [0, 1]: uint8 is divided by 255, floats are kept.
 
-    Chapters 4 and 6 turn decoded frames into model inputs with it (add ``[..., None]``
-    for the channel); :mod:`labutils.scoring` and :mod:`labutils.plotting` use it too.
+    Takes one video (frames, height, width) or more axes in front (clips, batches of clips).
+    Chapters 3 and 6 turn decoded frames into model inputs with it (add ``[..., None]``
+    for the channel); :func:`labutils.data.ucsd_clips`, :mod:`labutils.scoring` and
+    :mod:`labutils.plotting` use it too.
     """
     frames = np.asarray(frames)
-    if frames.ndim != 3:
+    if frames.ndim < 3:
         raise ValueError(f"frames must have shape (frames, height, width), got {frames.shape}")
-    return frames.astype(np.float32) / 255.0 if frames.dtype == np.uint8 else frames.astype(np.float32)
+    unit = frames.astype(np.float32)  # a new array, so scaling it in place is safe
+    if frames.dtype == np.uint8:
+        unit /= 255.0
+    return unit
 
 
 def clip_starts(length: int, clip_length: int, stride: int = 1, step: int | None = None) -> list[int]:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import urllib.request
 
 import numpy as np
 import pytest
 
 from labutils import data
+from labutils.data import ecg, remote
+
+
+def serve_from(monkeypatch, name: str, url: str, sha256: str | None = None) -> None:
+    """Point registry entry ``name`` at ``url`` (its own URL, so its hash applies) for one test."""
+    entry = dataclasses.replace(remote.REMOTE_FILES[name], url=url, sha256=sha256)
+    monkeypatch.setitem(remote.REMOTE_FILES, name, entry)
 
 
 def write_csv(path, beats, is_normal):
@@ -78,7 +87,7 @@ def test_folder_prefers_train_and_test_over_other_ucr_files(tmp_path):
     beats = np.random.default_rng(0).normal(size=(2, 140))
     for name in ("ECG5000_DEV.txt", "ECG5000_TEST.txt", "ECG5000_TRAIN.txt"):
         np.savetxt(tmp_path / name, np.column_stack([[1, 2], beats]))
-    assert [path.name for path in data._ecg_files_in(tmp_path)] == ["ECG5000_TRAIN.txt", "ECG5000_TEST.txt"]
+    assert [path.name for path in ecg._ecg_files_in(tmp_path)] == ["ECG5000_TRAIN.txt", "ECG5000_TEST.txt"]
     assert data.load_ecg(tmp_path)[0].shape == (4, 140)
 
 
@@ -103,7 +112,7 @@ def test_quick_profile_uses_shared_subset(ecg_dev_file):
 
 
 def test_quick_profile_falls_back_to_standin_without_network(monkeypatch):
-    monkeypatch.setattr(data, "shared_data_file", lambda relative: None)
+    monkeypatch.setattr(ecg, "shared_data_file", lambda relative: None)  # patched where it is used
 
     def no_network(*args, **kwargs):
         raise AssertionError("the quick profile touched the network")
@@ -131,12 +140,12 @@ def test_standin_is_ecg_csv_format_and_z_normalised(tmp_path):
 
 
 def test_full_profile_downloads_once_into_cache(isolated_data_dir, tmp_path, monkeypatch, ecg_dev_file):
-    monkeypatch.setattr(data, "ECG_URL", ecg_dev_file.as_uri())
+    serve_from(monkeypatch, "ecg", ecg_dev_file.as_uri())
     files, source = data.locate_ecg("full")
     assert files == [isolated_data_dir / "ecg5000" / "ecg.csv"] and "TensorFlow's ecg.csv" in source
     assert data.load_ecg(files)[0].shape == (300, 140)
     assert sorted(path.name for path in (isolated_data_dir / "ecg5000").iterdir()) == ["ecg.csv"]
-    monkeypatch.setattr(data, "ECG_URL", (tmp_path / "gone.csv").as_uri())
+    serve_from(monkeypatch, "ecg", (tmp_path / "gone.csv").as_uri())
     assert data.locate_ecg("full")[0] == files  # cached: no second download
 
 
@@ -217,12 +226,11 @@ def test_full_profile_downloads_mnist_checked_by_hash(isolated_data_dir, tmp_pat
     import hashlib
 
     archive = fake_mnist(tmp_path / "served.npz")
-    monkeypatch.setattr(data, "MNIST_URL", archive.as_uri())
-    monkeypatch.setattr(data, "MNIST_SHA256", "0" * 64)  # wrong hash: rejected, nothing kept
-    with pytest.raises(OSError, match="could not download"):
+    serve_from(monkeypatch, "mnist", archive.as_uri(), sha256="0" * 64)  # wrong hash: rejected, nothing kept
+    with pytest.raises(ValueError, match="SHA-256"):
         data.load_mnist("full")
-    assert not (isolated_data_dir / "mnist" / "mnist.npz").exists()
-    monkeypatch.setattr(data, "MNIST_SHA256", hashlib.sha256(archive.read_bytes()).hexdigest())
+    assert sorted(path.name for path in (isolated_data_dir / "mnist").iterdir()) == []
+    serve_from(monkeypatch, "mnist", archive.as_uri(), sha256=hashlib.sha256(archive.read_bytes()).hexdigest())
     _, _, source = data.load_mnist("full")
     assert "downloaded once" in source and (isolated_data_dir / "mnist" / "mnist.npz").is_file()
 
@@ -246,3 +254,27 @@ def test_one_class_split():
     assert test.shape == (4, 1) and is_anomaly.tolist() == [True, False, True, False]
     with pytest.raises(ValueError, match="class 7"):
         data.one_class_split(x_train, y_train, x_test, y_test, normal_class=7)
+
+
+@pytest.mark.parametrize(
+    "arrays, message",
+    [
+        ({"x_train": np.zeros((2, 28, 28), np.float32)}, "float32, expected uint8"),
+        ({"y_train": np.array([3, 42])}, "digits 0-9"),
+        ({"y_train": np.array([3.0, 3.7])}, "digits 0-9"),
+        ({"y_train": np.array([3])}, "shape"),
+    ],
+)
+def test_mnist_arrays_are_checked(isolated_data_dir, arrays, message):
+    good = {"x_train": np.zeros((2, 28, 28), np.uint8), "y_train": np.array([0, 1]),
+            "x_test": np.zeros((1, 28, 28), np.uint8), "y_test": np.array([2])}
+    np.savez(isolated_data_dir / "mnist.npz", **(good | arrays))
+    with pytest.raises(ValueError, match=message):
+        data.load_mnist("quick")
+
+
+def test_a_single_array_given_as_mnist_npz_is_named(isolated_data_dir):
+    with open(isolated_data_dir / "mnist.npz", "wb") as file:
+        np.save(file, np.zeros((2, 28, 28), np.uint8))
+    with pytest.raises(ValueError, match=r"mnist\.npz: a single array"):
+        data.load_mnist("quick")

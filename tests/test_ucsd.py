@@ -271,11 +271,12 @@ def test_an_interrupted_download_resumes_with_a_range_request(standin, tmp_path)
     assert len(data.ucsd_ground_truth(folder, "UCSDped1")) == 3 and not part.exists()
 
 
-def test_quick_profile_uses_the_standin_without_network(monkeypatch, tmp_path):
-    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+def test_quick_profile_uses_the_standin_without_network(monkeypatch, isolated_data_dir):
     monkeypatch.setattr("urllib.request.urlopen", lambda *a, **k: pytest.fail("the quick profile went online"))
     root, description = data.locate_ucsd("quick")
     assert "stand-in" in description and (root / data.UCSD_FOLDER / "UCSDped1" / "Test" / "UCSDped1.m").is_file()
+    assert root.parent == isolated_data_dir / "standins"  # the user's own data folder, never a shared /tmp name
+    assert str(isolated_data_dir) not in description  # no machine paths on the pages
 
 
 def test_real_data_in_the_data_folder_wins_in_any_profile(isolated_data_dir, monkeypatch):

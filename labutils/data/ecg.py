@@ -1,0 +1,180 @@
+"""ECG5000 heartbeats for the ECG lab: read both file formats, find the files, download.
+
+:func:`load_ecg` reads TensorFlow's ``ecg.csv`` and the UCR archive's ``ECG5000_TRAIN.txt`` /
+``ECG5000_TEST.txt`` (recognised by content); :func:`locate_ecg` decides which files a lab
+uses in each profile; :func:`download_ecg` fetches ``ecg.csv`` through :mod:`.remote`. The
+generated stand-in is in :mod:`.ecg_standin`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from labutils import env
+from labutils.data import remote
+from labutils.data.ecg_standin import ECG_LENGTH, make_ecg_standin
+from labutils.data.folders import data_dir, describe, shared_data_file, standin_folder
+
+ECG_DEV_FILE = Path("ecg5000") / "ECG5000_DEV.txt"  # the real subset in ../shared/data
+ECG_STANDIN_VERSION = 1  # raise when make_ecg_standin's output changes
+_UCR_CLASSES = (1, 2, 3, 4, 5)  # 1 = normal, 2-5 = four kinds of abnormal beat
+
+
+def _read_ecg_file(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Read one ECG file in either format; see :func:`load_ecg`."""
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such ECG file")
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise ValueError(f"{path}: the file is empty")
+    binary = ValueError(f"{path}: this is a binary file, not ECG text (ecg.csv or UCR .txt)")
+    if b"\x00" in raw:
+        raise binary
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise binary from None
+
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    comma_separated = "," in lines[0][1]
+
+    def split(line: str) -> list[str]:
+        return line.split(",") if comma_separated else line.split()
+
+    first_number, first_line = lines[0]
+    width = len(split(first_line))
+    if width != ECG_LENGTH + 1:
+        raise ValueError(
+            f"{path}, line {first_number}: {width} columns, expected {ECG_LENGTH + 1} "
+            f"({ECG_LENGTH} samples and a label)"
+        )
+    rows = []
+    for number, line in lines:
+        fields = split(line)
+        if len(fields) != width:
+            raise ValueError(
+                f"{path}, line {number}: {len(fields)} columns where line {first_number} has "
+                f"{width}: the rows are ragged"
+            )
+        try:
+            values = [float(field) for field in fields]
+        except ValueError:
+            bad = next(field for field in fields if not _is_number(field))
+            raise ValueError(f"{path}, line {number}: {bad.strip()!r} is not a number") from None
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"{path}, line {number}: missing or infinite value (NaN or inf)")
+        rows.append(values)
+    table = np.asarray(rows, dtype=np.float64)
+    numbers = [number for number, _ in lines]
+
+    last_is_binary = bool(np.isin(table[:, -1], (0.0, 1.0)).all())
+    first_is_class = bool(np.isin(table[:, 0], _UCR_CLASSES).all())
+    if last_is_binary and (comma_separated or not first_is_class):
+        # TensorFlow's ecg.csv: 140 samples, then 1 = normal, 0 = abnormal.
+        return table[:, :-1].astype(np.float32), table[:, -1] == 0.0
+    if first_is_class:
+        # UCR archive: class first (1 = normal, 2-5 = abnormal), then 140 samples.
+        return table[:, 1:].astype(np.float32), table[:, 0] != 1.0
+    bad_last = numbers[int(np.argmin(np.isin(table[:, -1], (0.0, 1.0))))]
+    bad_first = numbers[int(np.argmin(np.isin(table[:, 0], _UCR_CLASSES)))]
+    raise ValueError(
+        f"{path}: labels outside both formats' sets: ecg.csv ends each line with 0 or 1 "
+        f"(line {bad_last} does not), the UCR format starts it with a class 1-5 "
+        f"(line {bad_first} does not)"
+    )
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _ecg_files_in(folder: Path) -> list[Path]:
+    """Real ECG files in ``folder`` or its ``ecg5000`` subfolder.
+
+    ``ecg.csv`` first; else the UCR ``ECG5000_TRAIN.txt`` and ``ECG5000_TEST.txt``; else any
+    other ``ECG5000_*.txt`` (such as the shared subset, which is drawn from TRAIN and must
+    not be loaded beside it).
+    """
+    for candidate_folder in (folder, folder / "ecg5000"):
+        if (candidate_folder / "ecg.csv").is_file():
+            return [candidate_folder / "ecg.csv"]
+        ucr_files = [
+            candidate_folder / name for name in ("ECG5000_TRAIN.txt", "ECG5000_TEST.txt")
+            if (candidate_folder / name).is_file()
+        ] or sorted(candidate_folder.glob("ECG5000_*.txt"))
+        if ucr_files:
+            return ucr_files
+    return []
+
+
+def load_ecg(path: str | Path | list[str | Path] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Load ECG5000 heartbeats: ``X`` float32 of shape (n, 140), ``is_anomaly`` bool of shape (n,).
+
+    ``path`` may be a file in either format, recognised by content: TensorFlow's
+    ``ecg.csv`` (comma separated, 140 samples then 1 = normal / 0 = abnormal) or the UCR
+    text format (whitespace separated, class first, class 1 = normal). A folder loads the
+    real files in it (``ecg.csv``, else the UCR TRAIN and TEST files, else any other
+    ``ECG5000_*.txt``); a list of files loads them all. With no path, the files
+    :func:`locate_ecg` chooses for the current profile. Used by the ECG lab.
+
+    Raises ``FileNotFoundError`` for a missing file and ``ValueError`` naming the file and
+    the problem for an empty, binary, ragged or malformed one.
+    """
+    if path is None:
+        paths, _ = locate_ecg()
+    elif isinstance(path, (list, tuple)):
+        paths = [Path(file) for file in path]
+    elif Path(path).is_dir():
+        paths = _ecg_files_in(Path(path))
+        if not paths:
+            raise FileNotFoundError(f"{path}: no ecg.csv or ECG5000_*.txt in this folder")
+    else:
+        paths = [Path(path)]
+    if not paths:
+        raise ValueError("load_ecg was given an empty list of files")
+    parts = [_read_ecg_file(file) for file in paths]
+    return np.concatenate([x for x, _ in parts]), np.concatenate([y for _, y in parts])
+
+
+# --------------------------------------------------------------------------- ECG: finding
+
+
+def locate_ecg(profile: str | None = None) -> tuple[list[Path], str]:
+    """Choose the ECG files for a profile and say where they come from.
+
+    In order: real files in :func:`data_dir` (any profile); in the full profile, a
+    cached download of TensorFlow's ``ecg.csv``; in the quick profile, the real
+    300-beat subset in ``../shared/data`` when present, else a generated stand-in. The
+    quick profile never touches the network. Returns the files and a one-line
+    description for the notebook to print.
+    """
+    profile = env.resolve_profile(profile)
+    folder = data_dir()
+    found = _ecg_files_in(folder)
+    if found:
+        names = ", ".join(describe(file) for file in found)
+        return found, f"real ECG5000 data from the data folder ({names})"
+    if profile == "full":
+        downloaded = download_ecg(folder / "ecg5000")
+        return [downloaded], f"real ECG5000 data, TensorFlow's ecg.csv (cached as {describe(downloaded)})"
+    shared = shared_data_file(ECG_DEV_FILE)
+    if shared is not None:
+        return [shared], f"real ECG5000 subset, 300 beats ({shared.name})"
+    standin = standin_folder(f"ecg-{ECG_STANDIN_VERSION}", lambda staging: make_ecg_standin(staging / "ecg.csv"))
+    return [standin / "ecg.csv"], "generated stand-in in the ecg.csv format, not real heartbeats"
+
+
+def download_ecg(folder: str | Path, url: str | None = None) -> Path:
+    """Download TensorFlow's ``ecg.csv`` into ``folder`` once, and return its path.
+
+    Fetched by :func:`labutils.data.remote.fetch` and checked by the ECG reader before it
+    is kept. ``url`` (default: the registry's) may be any URL urllib understands,
+    ``file://`` included.
+    """
+    return remote.fetch("ecg", Path(folder) / "ecg.csv", url=url, validate=_read_ecg_file)

@@ -1,0 +1,112 @@
+"""MNIST for chapter 2: Keras's ``mnist.npz`` (downloaded once in the full profile), a stand-in.
+
+:func:`load_mnist` returns Keras's MNIST in the full profile and scikit-learn's bundled 8x8
+digits, upscaled to 28x28, in the quick profile; :func:`one_class_split` makes one digit
+"normal" and the rest anomalies.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from labutils import env
+from labutils.data import remote
+from labutils.data.folders import data_dir, describe
+
+
+MnistSplits = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def _read_mnist_npz(path: Path) -> MnistSplits:
+    """Read Keras's ``mnist.npz``, checking its arrays; pixels become float32 in [0, 1]."""
+    try:
+        loaded = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as error:
+        raise ValueError(f"{path}: not a readable .npz archive ({error})") from None
+    if not isinstance(loaded, np.lib.npyio.NpzFile):
+        raise ValueError(f"{path}: a single array, not an .npz archive of x_train, y_train, x_test, y_test")
+    try:
+        with loaded as archive:
+            arrays = {key: archive[key] for key in ("x_train", "y_train", "x_test", "y_test")}
+    except KeyError as error:
+        raise ValueError(f"{path}: not Keras's mnist.npz, missing array {error}") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+        raise ValueError(f"{path}: not a readable .npz archive ({error})") from None
+    for split in ("train", "test"):
+        images, labels = arrays[f"x_{split}"], arrays[f"y_{split}"]
+        if images.ndim != 3 or images.shape[1:] != (28, 28) or len(images) != len(labels) or labels.ndim != 1:
+            raise ValueError(
+                f"{path}: x_{split} has shape {images.shape} and y_{split} {labels.shape}, "
+                "expected (n, 28, 28) and (n,)"
+            )
+        if images.dtype != np.uint8:
+            raise ValueError(f"{path}: x_{split} holds {images.dtype}, expected uint8 pixels 0-255 as in mnist.npz")
+        if not np.issubdtype(labels.dtype, np.integer) or labels.min(initial=0) < 0 or labels.max(initial=0) > 9:
+            raise ValueError(f"{path}: y_{split} must hold the integer digits 0-9")
+    scale = lambda images: (images / 255.0).astype(np.float32)  # noqa: E731
+    return (
+        (scale(arrays["x_train"]), arrays["y_train"].astype(np.int64)),
+        (scale(arrays["x_test"]), arrays["y_test"].astype(np.int64)),
+    )
+
+
+def digits_standin(test_fraction: float = 0.2, seed: int = 0) -> MnistSplits:
+    """scikit-learn's 1797 bundled 8x8 digits as MNIST-like 28x28 images in [0, 1].
+
+    Each digit is resized to 20x20 and centred in 28x28, as MNIST's digits are; a
+    stratified split keeps every class in both parts. Real data, no download.
+    """
+    from PIL import Image
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    digits = load_digits()
+    images = np.zeros((len(digits.images), 28, 28), dtype=np.float32)
+    for index, image in enumerate(digits.images):
+        resized = Image.fromarray((image / 16.0).astype(np.float32)).resize((20, 20), Image.Resampling.BILINEAR)
+        images[index, 4:24, 4:24] = np.clip(np.asarray(resized), 0.0, 1.0)
+    x_train, x_test, y_train, y_test = train_test_split(
+        images, digits.target.astype(np.int64), test_size=test_fraction, stratify=digits.target, random_state=seed
+    )
+    return (x_train, y_train), (x_test, y_test)
+
+
+def load_mnist(profile: str | None = None) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], str]:
+    """Return ``(x_train, y_train), (x_test, y_test), source`` with 28x28 images in [0, 1].
+
+    A ``mnist.npz`` in :func:`data_dir` is used in any profile; otherwise the full profile
+    downloads Keras's MNIST once into the data folder (checked against its SHA-256), and
+    the quick profile uses
+    :func:`digits_standin` without the network. ``source`` says which. Used by chapter 2.
+    """
+    profile = env.resolve_profile(profile)
+    folder = data_dir()
+    for candidate in (folder / "mnist.npz", folder / "mnist" / "mnist.npz"):
+        if candidate.is_file():
+            train, test = _read_mnist_npz(candidate)
+            return train, test, f"real MNIST from the data folder ({describe(candidate)})"
+    if profile == "full":
+        target = remote.fetch("mnist", folder / "mnist" / "mnist.npz", validate=_read_mnist_npz)
+        train, test = _read_mnist_npz(target)
+        return train, test, f"real MNIST, downloaded once (cached as {describe(target)})"
+    train, test = digits_standin()
+    return train, test, "scikit-learn's 8x8 digits upscaled to 28x28 (quick profile stand-in for MNIST)"
+
+
+def one_class_split(
+    x_train, y_train, x_test, y_test, normal_class: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One-class anomaly detection: train on one class, test on all (chapter 2).
+
+    Returns the training images of ``normal_class``, all test images, and ``is_anomaly``
+    (True for every test image of another class), the protocol of Ruff et al. (2018).
+    """
+    y_train, y_test = np.asarray(y_train), np.asarray(y_test)
+    if normal_class not in set(y_train.tolist()) or normal_class not in set(y_test.tolist()):
+        raise ValueError(f"class {normal_class!r} is not in both the training and the test labels")
+    if len(x_train) != len(y_train) or len(x_test) != len(y_test):
+        raise ValueError("images and labels differ in length")
+    return np.asarray(x_train)[y_train == normal_class], np.asarray(x_test), y_test != normal_class

@@ -1,0 +1,171 @@
+"""Decode UCSD frames and read the ground truth: frame-level ranges and pixel masks.
+
+Used by chapters 3 and 6 (the frame and spatio-temporal autoencoders) through
+:mod:`labutils.data`.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from labutils.data.ucsd_layout import frame_files, ucsd_videos
+
+_GT_LINE = re.compile(r"^TestVideoFile\{(?:end\+1|\d+)\}\.gt_frame\s*=\s*\[([^\]]*)\]\s*;?$")
+_GT_IGNORED = re.compile(r"^(%.*|TestVideoFile\s*=\s*\{\s*\}\s*;?|clear.*)?$")
+
+
+def _read_frame(file: Path, size: tuple[int, int] | None):
+    """Decode one grey frame as uint8 (resized to ``size`` = (height, width)); None if unreadable."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(file) as image:
+            image.load()
+            original = image.size
+            grey = image.convert("L")
+    except (OSError, UnidentifiedImageError, SyntaxError):
+        return None, None
+    if size is not None and (grey.height, grey.width) != tuple(size):
+        grey = grey.resize((size[1], size[0]), Image.Resampling.BILINEAR)
+    return np.asarray(grey, dtype=np.uint8), original
+
+
+def read_ucsd_video(
+    video: str | Path, image_size: int | tuple[int, int] | None = None, suffix: str = ".tif"
+) -> np.ndarray:
+    """Decode one video folder's frames into a uint8 array of shape (frames, height, width).
+
+    ``image_size`` (an int for a square, or (height, width)) resizes each frame once, as
+    it is decoded. A frame that cannot be decoded is replaced by its predecessor with a
+    warning (frame numbers, and so the ground truth, stay aligned); a gap in the
+    numbering or frames of different sizes raise ``ValueError`` naming the file.
+    """
+    video = Path(video)
+    size = (image_size, image_size) if isinstance(image_size, int) else image_size
+    frames, first_size, unreadable = [], None, []
+    for file in frame_files(video, suffix):
+        pixels, original = _read_frame(file, size)
+        if pixels is None:
+            unreadable.append(file)
+            frames.append(None)
+            continue
+        if first_size is None:
+            first_size = original
+        elif original != first_size:
+            raise ValueError(f"{file}: frame size {original} differs from the video's first frame {first_size}")
+        frames.append(pixels)
+    if first_size is None:
+        raise ValueError(f"{video}: none of its frames can be decoded")
+    for index, pixels in enumerate(frames):
+        if pixels is None:
+            frames[index] = next(p for p in (*frames[index::-1], *frames[index:]) if p is not None)
+    if unreadable:
+        names = ", ".join(file.name for file in unreadable)
+        warnings.warn(
+            f"{video}: could not decode {names}; each was replaced by the nearest readable frame before it "
+            "(after it, for a first frame)",
+            stacklevel=2,
+        )
+    return np.stack(frames)
+
+
+def ucsd_frames(
+    root: str | Path,
+    subset: str = "UCSDped1",
+    split: str = "Train",
+    image_size: int | tuple[int, int] | None = None,
+    videos: int | list[str] | None = None,
+    progress: bool = True,
+) -> dict[str, np.ndarray]:
+    """Decode a split's videos once: ``{"Train001": uint8 array (frames, height, width), ...}``.
+
+    ``videos`` keeps the first n videos, or the named ones. Chapter 3 trains on these
+    frames one by one; :func:`ucsd_clips` cuts them into clips for chapter 6.
+    """
+    from tqdm.auto import tqdm
+
+    folders = ucsd_videos(root, subset, split)
+    if isinstance(videos, int):
+        folders = folders[:videos]
+    elif videos is not None:
+        by_name = {folder.name: folder for folder in folders}
+        missing = [name for name in videos if name not in by_name]
+        if missing:
+            raise ValueError(f"no video folder named {missing} in {folders[0].parent}")
+        folders = [by_name[name] for name in videos]
+    return {
+        folder.name: read_ucsd_video(folder, image_size)
+        for folder in tqdm(folders, desc=f"{subset}/{split} frames", unit="video", disable=not progress)
+    }
+
+
+def _parse_gt_ranges(text: str, where: str) -> list[tuple[int, int]]:
+    ranges = []
+    for part in filter(None, re.split(r"[,\s]+", text.strip())):
+        bounds = part.split(":")
+        if len(bounds) > 2 or not all(bound.isdigit() for bound in bounds):
+            raise ValueError(f"{where}: {part!r} is not a frame range like 60:152")
+        start, end = int(bounds[0]), int(bounds[-1])
+        if start < 1 or end < start:
+            raise ValueError(f"{where}: range {part!r} is empty or starts before frame 1")
+        ranges.append((start, end))
+    return ranges
+
+
+def ucsd_ground_truth(root: str | Path, subset: str = "UCSDped1") -> dict[str, np.ndarray]:
+    """Per test video, a bool array with one entry per frame, True where the frame is anomalous.
+
+    Parsed from the data set's ``UCSDped1.m`` / ``UCSDped2.m`` (in ``Test/`` or beside it),
+    whose lines read ``TestVideoFile{end+1}.gt_frame = [60:152];`` or ``[5:90, 140:200]``:
+    1-indexed, inclusive frame ranges, one line per test video in order. Keys are the
+    video folder names (``"Test001"``, ...); the arrays are as long as the videos. Used by
+    chapters 3 and 6. Pixel masks: :func:`ucsd_pixel_masks`.
+
+    Raises ``ValueError`` naming the file and line for a line it does not understand, a
+    range past the end of its video, or a count of lines that differs from the videos.
+    """
+    videos = ucsd_videos(root, subset, "Test")
+    folder = videos[0].parent
+    candidates = [folder / f"{subset}.m", folder.parent / f"{subset}.m"]
+    path = next((candidate for candidate in candidates if candidate.is_file()), None)
+    if path is None:
+        raise FileNotFoundError(f"no ground-truth file {subset}.m in {folder} or {folder.parent}")
+    specifications = []
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        line = line.strip()
+        match = _GT_LINE.match(line)
+        if match:
+            specifications.append((number, match.group(1)))
+        elif not _GT_IGNORED.match(line):
+            raise ValueError(f"{path}, line {number}: unexpected line {line[:80]!r}")
+    if len(specifications) != len(videos):
+        raise ValueError(f"{path}: {len(specifications)} gt_frame lines for {len(videos)} test videos in {folder}")
+    labels = {}
+    for video, (number, text) in zip(videos, specifications):
+        length = len(frame_files(video))
+        anomalous = np.zeros(length, dtype=bool)
+        for start, end in _parse_gt_ranges(text, f"{path}, line {number}"):
+            if end > length:
+                raise ValueError(f"{path}, line {number}: frame {end} is past the end of {video.name} ({length})")
+            anomalous[start - 1 : end] = True
+        labels[video.name] = anomalous
+    return labels
+
+
+def ucsd_pixel_masks(
+    root: str | Path, subset: str = "UCSDped1", image_size: int | tuple[int, int] | None = None
+) -> dict[str, np.ndarray]:
+    """Per test video that has a ``TestNNN_gt`` folder, its pixel masks: bool (frames, height, width).
+
+    Ped2 has masks for every test video, Ped1 for some; videos without one are left out.
+    """
+    masks = {}
+    for video in ucsd_videos(root, subset, "Test"):
+        folder = video.with_name(video.name + "_gt")
+        if folder.is_dir():
+            masks[video.name] = read_ucsd_video(folder, image_size, suffix=".bmp") > 127
+    return masks
