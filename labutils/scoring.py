@@ -8,13 +8,12 @@ ECG lab) and the benchmarks.
 
 from __future__ import annotations
 
-import sys
-
 import keras
 import numpy as np
 from sklearn import metrics
 
 from labutils import settings
+from labutils.progress import progress_bar
 from labutils.frames import as_unit_frames, clip_starts
 from labutils.models import MinMaxScaling
 
@@ -62,12 +61,8 @@ def progress_callback(description: str, epochs: int) -> keras.callbacks.Callback
     themselves (denoising in chapter 2, clips in chapter 6).
     """
     from tqdm.keras import TqdmCallback
-    from tqdm.std import tqdm
 
-    # A plain-text bar on stdout renders in Colab, a terminal and the built book alike
-    # (the book drops stderr, where TensorFlow's C++ start-up messages go). `make book`
-    # sets TQDM_MININTERVAL so that the pages show only the bar's first and last state.
-    return TqdmCallback(epochs=epochs, verbose=0, tqdm_class=tqdm, desc=description, file=sys.stdout)
+    return TqdmCallback(epochs=epochs, verbose=0, tqdm_class=progress_bar, desc=description)
 
 
 def fit_autoencoder(

@@ -23,6 +23,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from labutils.progress import progress_bar
+
 CHUNK_BYTES = 1 << 20
 TIMEOUT_SECONDS = 60
 
@@ -100,8 +102,6 @@ def download_lock(target: Path):
 
 def _transfer(url: str, part: Path, resumable: bool, label: str) -> None:
     """Append ``url``'s bytes to ``part`` (from its current size when ``resumable``), with a progress bar."""
-    from tqdm.auto import tqdm
-
     have = part.stat().st_size if resumable and part.exists() else 0
     request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
     try:
@@ -116,7 +116,7 @@ def _transfer(url: str, part: Path, resumable: bool, label: str) -> None:
             have = 0
         remaining = response.headers.get("Content-Length")
         total = have + int(remaining) if remaining is not None else None
-        with open(part, "ab" if resumed else "wb") as file, tqdm(
+        with open(part, "ab" if resumed else "wb") as file, progress_bar(
             total=total, initial=have, unit="B", unit_scale=True, unit_divisor=1024, desc=label
         ) as bar:
             while chunk := response.read(CHUNK_BYTES):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from labutils.progress import progress_bar
 from labutils.data.ucsd_layout import frame_files, ucsd_videos
 
 _GT_LINE = re.compile(r"^TestVideoFile\{(?:end\+1|\d+)\}\.gt_frame\s*=\s*\[([^\]]*)\]\s*;?$")
@@ -86,8 +87,6 @@ def ucsd_frames(
     ``videos`` keeps the first n videos, or the named ones. Chapter 3 trains on these
     frames one by one; :func:`ucsd_clips` cuts them into clips for chapter 6.
     """
-    from tqdm.auto import tqdm
-
     folders = ucsd_videos(root, subset, split)
     if isinstance(videos, int):
         folders = folders[:videos]
@@ -99,7 +98,7 @@ def ucsd_frames(
         folders = [by_name[name] for name in videos]
     return {
         folder.name: read_ucsd_video(folder, image_size)
-        for folder in tqdm(folders, desc=f"{subset}/{split} frames", unit="video", disable=not progress)
+        for folder in progress_bar(folders, desc=f"{subset}/{split} frames", unit="video", disable=not progress)
     }
 
 
