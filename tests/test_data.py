@@ -139,14 +139,29 @@ def test_standin_is_ecg_csv_format_and_z_normalised(tmp_path):
         data.make_ecg_standin(tmp_path / "x.csv", n_normal=0)
 
 
-def test_full_profile_downloads_once_into_cache(isolated_data_dir, tmp_path, monkeypatch, ecg_dev_file):
-    serve_from(monkeypatch, "ecg", ecg_dev_file.as_uri())
+def test_full_profile_downloads_once_into_cache(isolated_data_dir, tmp_path, monkeypatch):
+    served = data.make_ecg_standin(tmp_path / "served.csv", n_normal=2919, n_anomalous=2079)  # ecg.csv's 4,998
+    serve_from(monkeypatch, "ecg", served.as_uri())
     files, source = data.locate_ecg("full")
     assert files == [isolated_data_dir / "ecg5000" / "ecg.csv"] and "TensorFlow's ecg.csv" in source
-    assert data.load_ecg(files)[0].shape == (300, 140)
+    assert data.load_ecg(files)[0].shape == (4998, 140)
     assert sorted(path.name for path in (isolated_data_dir / "ecg5000").iterdir()) == ["ecg.csv"]
     serve_from(monkeypatch, "ecg", (tmp_path / "gone.csv").as_uri())
     assert data.locate_ecg("full")[0] == files  # cached: no second download
+
+
+def test_a_download_cut_at_a_line_boundary_is_not_cached(isolated_data_dir, tmp_path, monkeypatch):
+    served = data.make_ecg_standin(tmp_path / "served.csv", n_normal=60, n_anomalous=40)
+    serve_from(monkeypatch, "ecg", served.as_uri())
+    with pytest.raises(ValueError, match=r"100 beats where TensorFlow's ecg\.csv has 4998"):
+        data.locate_ecg("full")
+    assert list((isolated_data_dir / "ecg5000").iterdir()) == []
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path, ecg_dev_file):
+    marked = tmp_path / "ECG5000_TRAIN.txt"
+    marked.write_bytes(b"\xef\xbb\xbf" + ecg_dev_file.read_bytes())
+    np.testing.assert_array_equal(data.load_ecg(marked)[0], data.load_ecg(ecg_dev_file)[0])
 
 
 def test_failed_download_leaves_nothing_behind(tmp_path):

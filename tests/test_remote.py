@@ -103,8 +103,9 @@ def link(name: str, target: str, kind=tarfile.SYMTYPE) -> tarfile.TarInfo:
 
 
 def good_members():
-    frame = tarfile.TarInfo(f"{data.UCSD_FOLDER}/UCSDped1/Train/Train001/001.tif")
-    return [(folder(data.UCSD_FOLDER), None), (folder(f"{data.UCSD_FOLDER}/UCSDped1"), None), (frame, b"tif")]
+    ped1 = f"{data.UCSD_FOLDER}/UCSDped1"
+    frames = [tarfile.TarInfo(f"{ped1}/{split}/{split}001/001.tif") for split in ("Train", "Test")]
+    return [(folder(data.UCSD_FOLDER), None), (folder(ped1), None), *((frame, b"tif") for frame in frames)]
 
 
 @pytest.mark.parametrize(
@@ -149,11 +150,29 @@ def test_a_flipped_bit_in_the_gzip_stream_is_caught(tmp_path):
     assert list((tmp_path / "root").iterdir()) == []
 
 
-def test_an_archive_without_the_data_set_is_not_cached(tmp_path):
-    archive = archive_of([(folder(f"{data.UCSD_FOLDER}"), None), (folder("other"), None)], tmp_path / "empty.tar.gz")
+@pytest.mark.parametrize(
+    "members",
+    [
+        [(folder(data.UCSD_FOLDER), None), (folder("other"), None)],
+        [(folder(data.UCSD_FOLDER), None), (folder(f"{data.UCSD_FOLDER}/UCSDped1"), None)],  # an empty subset
+        good_members()[:3],  # training frames, no test video
+    ],
+    ids=["no-subset", "empty-subset", "no-test-videos"],
+)
+def test_an_archive_without_the_data_set_is_not_cached(tmp_path, members):
+    archive = archive_of(members, tmp_path / "empty.tar.gz")
     with pytest.raises(ValueError, match=r"no UCSD_Anomaly_Dataset\.v1p2/UCSDped1"):
         data.download_ucsd(tmp_path / "root", url=archive.as_uri())
     assert list((tmp_path / "root").iterdir()) == []
+
+
+def test_an_incomplete_cached_copy_is_replaced_by_a_good_download(tmp_path):
+    root = tmp_path / "root"
+    (root / data.UCSD_FOLDER / "UCSDped1").mkdir(parents=True)  # what an earlier bad archive left
+    archive = archive_of(good_members(), tmp_path / "good.tar.gz")
+    folder = data.download_ucsd(root, url=archive.as_uri())
+    assert (folder / "UCSDped1" / "Test" / "Test001" / "001.tif").is_file()
+    assert sorted(path.name for path in root.iterdir()) == [data.UCSD_FOLDER]
 
 
 def test_a_local_write_error_keeps_the_good_archive(tmp_path, monkeypatch):

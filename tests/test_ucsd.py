@@ -304,3 +304,52 @@ def test_as_unit_frames_scales_uint8_and_keeps_floats():
     np.testing.assert_array_equal(data.as_unit_frames(frames / 255.0), data.as_unit_frames(frames))
     with pytest.raises(ValueError, match="frames must have shape"):
         data.as_unit_frames(np.zeros((4, 4)))
+
+
+def test_sixteen_bit_frames_are_scaled_not_clipped(tmp_path):
+    video = tmp_path / "Train001"
+    video.mkdir()
+    Image.fromarray(np.array([[0, 32768], [65535, 257]], dtype=np.uint16)).save(video / "001.tif")
+    frames = data.read_ucsd_video(video)
+    assert frames.dtype == np.uint8 and frames[0].tolist() == [[0, 128], [255, 1]]
+
+
+def test_floating_point_frames_are_refused_by_name(tmp_path):
+    video = tmp_path / "Train001"
+    video.mkdir()
+    Image.fromarray(np.full((4, 4), 0.5, dtype=np.float32)).save(video / "001.tif")
+    with pytest.raises(ValueError, match=r"001\.tif: floating-point pixels"):
+        data.read_ucsd_video(video)
+
+
+def test_ground_truth_honours_explicit_video_indices_and_a_byte_order_mark(tmp_path):
+    text = "\ufeffTestVideoFile = {};\nTestVideoFile{2}.gt_frame = [5:10];\nTestVideoFile{1}.gt_frame = [60:152];\n"
+    truth = data.ucsd_ground_truth(fake_dataset(tmp_path, m_text=text), "UCSDped1")
+    assert truth["Test001"].sum() == 93 and truth["Test002"].sum() == 6
+
+
+@pytest.mark.parametrize(
+    "m_text, message",
+    [
+        ("TestVideoFile{1}.gt_frame = [1:2];\nTestVideoFile{1}.gt_frame = [3:4];\n", r"TestVideoFile\{1\} repeats"),
+        ("TestVideoFile{1}.gt_frame = [1:2];\nTestVideoFile{3}.gt_frame = [3:4];\n", r"outside 1\.\.2"),
+    ],
+)
+def test_bad_video_indices_in_the_ground_truth_are_refused(tmp_path, m_text, message):
+    with pytest.raises(ValueError, match=message):
+        data.ucsd_ground_truth(fake_dataset(tmp_path, m_text=m_text), "UCSDped1")
+
+
+def test_masks_must_match_their_video(tmp_path):
+    root = fake_dataset(tmp_path, lengths=(6, 6))
+    masks = root / data.UCSD_FOLDER / "UCSDped1" / "Test" / "Test001_gt"
+    masks.mkdir()
+    for number in range(1, 6):  # one mask short
+        Image.fromarray(np.zeros((8, 12), dtype=np.uint8)).save(masks / f"{number:03d}.bmp")
+    with pytest.raises(ValueError, match="5 masks for the 6 frames of Test001"):
+        data.ucsd_pixel_masks(root, "UCSDped1")
+    Image.fromarray(np.zeros((8, 12), dtype=np.uint8)).save(masks / "006.bmp")
+    assert data.ucsd_pixel_masks(root, "UCSDped1")["Test001"].shape == (6, 8, 12)
+    Image.fromarray(np.zeros((9, 12), dtype=np.uint8)).save(masks / "001.bmp")
+    with pytest.raises(ValueError, match=r"mask size \(12, 9\) differs from the frames' \(12, 8\)"):
+        data.ucsd_pixel_masks(root, "UCSDped1")

@@ -18,6 +18,7 @@ from labutils.data.ecg_standin import ECG_LENGTH, make_ecg_standin
 from labutils.data.folders import data_dir, describe, shared_data_file, standin_folder
 
 ECG_DEV_FILE = Path("ecg5000") / "ECG5000_DEV.txt"  # the real subset in ../shared/data
+ECG_CSV_BEATS = 4998  # beats in TensorFlow's ecg.csv
 ECG_STANDIN_VERSION = 1  # raise when make_ecg_standin's output changes
 _UCR_CLASSES = (1, 2, 3, 4, 5)  # 1 = normal, 2-5 = four kinds of abnormal beat
 
@@ -33,7 +34,7 @@ def _read_ecg_file(path: Path) -> tuple[np.ndarray, np.ndarray]:
     if b"\x00" in raw:
         raise binary
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark from a spreadsheet is fine
     except UnicodeDecodeError:
         raise binary from None
 
@@ -173,8 +174,18 @@ def locate_ecg(profile: str | None = None) -> tuple[list[Path], str]:
 def download_ecg(folder: str | Path, url: str | None = None) -> Path:
     """Download TensorFlow's ``ecg.csv`` into ``folder`` once, and return its path.
 
-    Fetched by :func:`labutils.data.remote.fetch` and checked by the ECG reader before it
-    is kept. ``url`` (default: the registry's) may be any URL urllib understands,
-    ``file://`` included.
+    Fetched by :func:`labutils.data.remote.fetch` and read by the ECG reader before it is
+    kept; from the registry's URL it must hold all :data:`ECG_CSV_BEATS` beats (TensorFlow
+    publishes no hash, and a server that sends no length can cut a transfer at a line
+    boundary). ``url`` may be any URL urllib understands, ``file://`` included.
     """
-    return remote.fetch("ecg", Path(folder) / "ecg.csv", url=url, validate=_read_ecg_file)
+
+    def validate(path: Path) -> None:
+        beats, _ = _read_ecg_file(path)
+        if url is None and len(beats) != ECG_CSV_BEATS:
+            raise ValueError(
+                f"{path.name}: {len(beats)} beats where TensorFlow's ecg.csv has {ECG_CSV_BEATS}: "
+                "the download was cut short; deleted, run again"
+            )
+
+    return remote.fetch("ecg", Path(folder) / "ecg.csv", url=url, validate=validate)

@@ -81,14 +81,14 @@ def download_ucsd(root: str | Path | None = None, url: str | None = None, keep_a
     """
     root = Path(root).expanduser() if root is not None else data_dir() / "ucsd"
     target = root / UCSD_FOLDER
-    if holds_ucsd(target):
+    if holds_ucsd(target, complete=True):
         return target
     if not hasattr(tarfile, "data_filter"):
         raise RuntimeError("safe extraction needs Python 3.10.12, 3.11.4, 3.12 or newer (tarfile's 'data' filter)")
     root.mkdir(parents=True, exist_ok=True)
     archive = remote.fetch("ucsd", root / ARCHIVE_NAME, url=url)
     with remote.download_lock(target):
-        if holds_ucsd(target):  # another process extracted it while we waited
+        if holds_ucsd(target, complete=True):  # another process extracted it while we waited
             return target
         for stale in root.glob(".extract-*"):  # left by a killed run; we hold the lock
             shutil.rmtree(stale, ignore_errors=True)
@@ -112,9 +112,16 @@ def download_ucsd(root: str | Path | None = None, url: str | None = None, keep_a
                 ) from error
             _inside(staging)
             extracted = staging / UCSD_FOLDER
-            if extracted.is_symlink() or not holds_ucsd(extracted):
+            if not holds_ucsd(extracted, complete=True):
                 archive.unlink(missing_ok=True)
-                raise ValueError(f"{archive}: the archive has no {UCSD_FOLDER}/UCSDped1 or UCSDped2 folder; deleted")
+                raise ValueError(
+                    f"{archive}: no {UCSD_FOLDER}/UCSDped1 or UCSDped2 folder with training and test "
+                    "videos in the archive; deleted"
+                )
+            if target.is_symlink():  # an incomplete copy from before is replaced, never followed
+                target.unlink()
+            elif target.exists():
+                os.replace(target, staging / "incomplete")
             os.replace(extracted, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)

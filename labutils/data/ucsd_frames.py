@@ -15,19 +15,32 @@ import numpy as np
 from labutils.progress import progress_bar
 from labutils.data.ucsd_layout import frame_files, ucsd_videos
 
-_GT_LINE = re.compile(r"^TestVideoFile\{(?:end\+1|\d+)\}\.gt_frame\s*=\s*\[([^\]]*)\]\s*;?$")
+_GT_LINE = re.compile(r"^TestVideoFile\{(end\+1|\d+)\}\.gt_frame\s*=\s*\[([^\]]*)\]\s*;?$")
 _GT_IGNORED = re.compile(r"^(%.*|TestVideoFile\s*=\s*\{\s*\}\s*;?|clear.*)?$")
 
 
 def _read_frame(file: Path, size: tuple[int, int] | None):
-    """Decode one grey frame as uint8 (resized to ``size`` = (height, width)); None if unreadable."""
+    """Decode one grey frame as uint8 (resized to ``size`` = (height, width)); None if unreadable.
+
+    8-bit frames of any mode are converted to grey; 16-bit frames are scaled to 0-255
+    (not clipped, which would turn them white); floating-point frames raise ``ValueError``
+    naming the file, since their range is unknown.
+    """
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(file) as image:
             image.load()
             original = image.size
-            grey = image.convert("L")
+            if image.mode == "F":
+                raise ValueError(f"{file}: floating-point pixels (mode F); the loaders take 8- or 16-bit grey frames")
+            if image.mode.startswith("I"):  # I;16, I;16B, I: integers wider than 8 bits
+                pixels = np.asarray(image, dtype=np.float64)
+                if pixels.min() < 0 or pixels.max() > 65535:
+                    raise ValueError(f"{file}: pixel values outside 0-65535 (mode {image.mode})")
+                grey = Image.fromarray(np.round(pixels * (255 / 65535)).astype(np.uint8))
+            else:
+                grey = image.convert("L")
     except (OSError, UnidentifiedImageError, SyntaxError):
         return None, None
     if size is not None and (grey.height, grey.width) != tuple(size):
@@ -120,7 +133,8 @@ def ucsd_ground_truth(root: str | Path, subset: str = "UCSDped1") -> dict[str, n
 
     Parsed from the data set's ``UCSDped1.m`` / ``UCSDped2.m`` (in ``Test/`` or beside it),
     whose lines read ``TestVideoFile{end+1}.gt_frame = [60:152];`` or ``[5:90, 140:200]``:
-    1-indexed, inclusive frame ranges, one line per test video in order. Keys are the
+    1-indexed, inclusive frame ranges, one line per test video (``{end+1}`` is the next video,
+    ``{3}`` the third; a UTF-8 byte-order mark is allowed). Keys are the
     video folder names (``"Test001"``, ...); the arrays are as long as the videos. Used by
     chapters 3 and 6. Pixel masks: :func:`ucsd_pixel_masks`.
 
@@ -133,18 +147,23 @@ def ucsd_ground_truth(root: str | Path, subset: str = "UCSDped1") -> dict[str, n
     path = next((candidate for candidate in candidates if candidate.is_file()), None)
     if path is None:
         raise FileNotFoundError(f"no ground-truth file {subset}.m in {folder} or {folder.parent}")
-    specifications = []
-    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+    specifications: dict[int, tuple[int, str]] = {}  # video position (1-based) -> (line number, ranges)
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig", errors="replace").splitlines(), start=1):
         line = line.strip()
         match = _GT_LINE.match(line)
         if match:
-            specifications.append((number, match.group(1)))
+            index = len(specifications) + 1 if match.group(1) == "end+1" else int(match.group(1))
+            if index in specifications or not 1 <= index <= len(videos):
+                problem = "repeats" if index in specifications else f"is outside 1..{len(videos)}, the test videos,"
+                raise ValueError(f"{path}, line {number}: TestVideoFile{{{index}}} {problem} in {folder}")
+            specifications[index] = (number, match.group(2))
         elif not _GT_IGNORED.match(line):
             raise ValueError(f"{path}, line {number}: unexpected line {line[:80]!r}")
     if len(specifications) != len(videos):
         raise ValueError(f"{path}: {len(specifications)} gt_frame lines for {len(videos)} test videos in {folder}")
     labels = {}
-    for video, (number, text) in zip(videos, specifications):
+    for position, video in enumerate(videos, start=1):
+        number, text = specifications[position]
         length = len(frame_files(video))
         anomalous = np.zeros(length, dtype=bool)
         for start, end in _parse_gt_ranges(text, f"{path}, line {number}"):
@@ -162,9 +181,18 @@ def ucsd_pixel_masks(
 
     Ped2 has masks for every test video, Ped1 for some; videos without one are left out.
     """
+    from PIL import Image
+
     masks = {}
     for video in ucsd_videos(root, subset, "Test"):
         folder = video.with_name(video.name + "_gt")
-        if folder.is_dir():
-            masks[video.name] = read_ucsd_video(folder, image_size, suffix=".bmp") > 127
+        if not folder.is_dir():
+            continue
+        frames, mask_files = frame_files(video), frame_files(folder, ".bmp")
+        if len(mask_files) != len(frames):
+            raise ValueError(f"{folder}: {len(mask_files)} masks for the {len(frames)} frames of {video.name}")
+        with Image.open(frames[0]) as frame, Image.open(mask_files[0]) as mask:
+            if frame.size != mask.size:
+                raise ValueError(f"{mask_files[0]}: mask size {mask.size} differs from the frames' {frame.size}")
+        masks[video.name] = read_ucsd_video(folder, image_size, suffix=".bmp") > 127
     return masks

@@ -15,9 +15,23 @@ UCSD_SUBSETS = ("UCSDped1", "UCSDped2")
 UCSD_SPLITS = ("Train", "Test")
 
 
-def holds_ucsd(folder: Path) -> bool:
-    """Whether ``folder`` is an extracted ``UCSD_Anomaly_Dataset.v1p2`` (it has UCSDped1/ or UCSDped2/)."""
-    return any((folder / subset).is_dir() for subset in UCSD_SUBSETS)
+def holds_ucsd(folder: Path, complete: bool = False) -> bool:
+    """Whether ``folder`` is an extracted ``UCSD_Anomaly_Dataset.v1p2`` (it has UCSDped1/ or UCSDped2/).
+
+    With ``complete``, a subset must also hold at least one training and one test video with
+    frames: what a download has to deliver before it is trusted and cached.
+    """
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    subsets = [folder / subset for subset in UCSD_SUBSETS if (folder / subset).is_dir()]
+    if not complete:
+        return bool(subsets)
+
+    def has_frames(split: Path) -> bool:
+        videos = (video for video in split.glob(f"{split.name}[0-9]*") if video.is_dir() and not video.is_symlink())
+        return any(next(video.glob("*.tif"), None) is not None for video in videos)
+
+    return any(has_frames(subset / "Train") and has_frames(subset / "Test") for subset in subsets)
 
 
 def ucsd_dataset_folder(root: str | Path) -> Path:
