@@ -24,7 +24,7 @@ def _read_mnist_npz(path: Path) -> MnistSplits:
     """Read Keras's ``mnist.npz``, checking its arrays; pixels become float32 in [0, 1]."""
     try:
         loaded = np.load(path, allow_pickle=False)
-    except (OSError, ValueError, EOFError) as error:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
         raise ValueError(f"{path}: not a readable .npz archive ({error})") from None
     if not isinstance(loaded, np.lib.npyio.NpzFile):
         raise ValueError(f"{path}: a single array, not an .npz archive of x_train, y_train, x_test, y_test")

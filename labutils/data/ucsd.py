@@ -23,14 +23,16 @@ from labutils.data.ucsd_standin import UCSD_STANDIN_VERSION, make_ucsd_standin
 ARCHIVE_NAME = "UCSD_Anomaly_Dataset.tar.gz"
 
 
-def _refuse_links(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
-    """The ``data`` filter, and no links or special files at all: the UCSD archive has none.
+def _refuse_unsafe(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
+    """The ``data`` filter, and no links, special files, absolute or ``..`` names: the UCSD archive has none.
 
     Refusing every link closes the escapes that older Pythons' ``data`` filter let through
     (chains of symlinks longer than the path limit, plus a hard link: CVE-2025-4517).
     """
     if not (member.isfile() or member.isdir()):
         raise ValueError(f"member {member.name!r} is a link or a special file; the UCSD archive holds none")
+    if member.name.startswith(("/", "\\")) or ".." in Path(member.name).parts:
+        raise ValueError(f"member {member.name!r} has an absolute path or '..'; the UCSD archive holds none")
     return tarfile.data_filter(member, path)
 
 
@@ -48,7 +50,7 @@ def _check_archive(archive: Path) -> None:
                     pass
         with tarfile.open(archive, "r:*") as tar:
             for member in tar:  # checked against a folder that is not "/", where "../" cannot escape
-                _refuse_links(member, "/labutils-archive-check")
+                _refuse_unsafe(member, "/labutils-archive-check")
     except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile, ValueError) as error:
         raise ValueError(f"{archive}: not a complete, safe UCSD archive ({error})") from None
 
@@ -101,7 +103,7 @@ def download_ucsd(root: str | Path | None = None, url: str | None = None, keep_a
         try:
             try:
                 with tarfile.open(archive, "r:*") as tar:
-                    tar.extractall(staging, filter=_refuse_links)
+                    tar.extractall(staging, filter=_refuse_unsafe)
             except (tarfile.TarError, ValueError) as error:
                 archive.unlink(missing_ok=True)
                 raise ValueError(f"{archive}: not a complete, safe UCSD archive ({error}); deleted") from None
