@@ -19,7 +19,7 @@ class MinMaxScaling(layers.Layer):
     """Map values to [0, 1] with a minimum and maximum fitted by :meth:`adapt`.
 
     Called with ``inverse=True`` it maps [0, 1] back to the original range. One scalar
-    minimum and maximum over all the training data, as in the seed ECG lab (not one per
+    minimum and maximum over all the training data, as in the original ECG lab (not one per
     time step, which would erase the shape of a beat).
     """
 
@@ -170,7 +170,7 @@ def dense_ecg_autoencoder(
     """The ECG lab's dense autoencoder: 140 → 32 → 16 → 8 → 16 → 32 → 140 (chapter 4).
 
     Takes (batch, 140) raw beats. ReLU hidden layers; a sigmoid output, because the
-    scaled beats lie in [0, 1]; mean absolute error, as in the seed lab. Adam's learning
+    scaled beats lie in [0, 1]; mean absolute error, as in the original lab. Adam's learning
     rate is 3e-3 rather than Keras's 1e-3: on a few hundred beats, training otherwise
     lingers for many epochs on a plateau where every output is the average beat.
     """
@@ -221,13 +221,13 @@ def conv1d_ecg_autoencoder(
     return _autoencoder(encoder, decoder, "conv1d_ecg_autoencoder", learning_rate)
 
 
-def seed_conv1d_ecg_autoencoder(input_length: int = 140, learning_rate: float = 1e-3) -> keras.Model:
+def original_lab_conv1d_ecg_autoencoder(input_length: int = 140, learning_rate: float = 1e-3) -> keras.Model:
     """The original lab's Conv1D autoencoder, kept as a lesson (chapter 4).
 
-    Its layers as the seed wrote them: kernels of 64 and 32 steps, pooling 140 → 70 →
+    Its layers as the original lab wrote them: kernels of 64 and 32 steps, pooling 140 → 70 →
     10, no dense bottleneck (10 × 16 = 160 numbers for a 140-sample beat: no
     compression at all), and a ReLU output. Scaling as in the other ECG models, so
-    that only the architecture differs. Train it as the seed did (20 epochs, batch 512)
+    that only the architecture differs. Train it as the original lab did (20 epochs, batch 512)
     to see what went wrong.
     """
     if input_length % 14:
@@ -251,7 +251,7 @@ def seed_conv1d_ecg_autoencoder(input_length: int = 140, learning_rate: float = 
     hidden = layers.Conv1D(16, 32, padding="same", activation="relu")(hidden)
     scaled = layers.Conv1D(1, 64, padding="same", activation="relu")(hidden)
     decoder = keras.Model(code_input, scaling(scaled, inverse=True), name="decoder")
-    return _autoencoder(encoder, decoder, "seed_conv1d_ecg_autoencoder", learning_rate)
+    return _autoencoder(encoder, decoder, "original_lab_conv1d_ecg_autoencoder", learning_rate)
 
 
 def frame_autoencoder(

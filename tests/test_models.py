@@ -51,8 +51,8 @@ def test_conv1d_autoencoder_shapes_and_parameters():
     assert model.count_params() == expected + 2
 
 
-def test_seed_conv1d_autoencoder_has_no_compression():
-    model = models.seed_conv1d_ecg_autoencoder()
+def test_original_lab_conv1d_autoencoder_has_no_compression():
+    model = models.original_lab_conv1d_ecg_autoencoder()
     assert model.encoder.output_shape == (None, 10, 16)  # 160 numbers for a 140-sample beat
     assert model.output_shape == (None, 140, 1)
     assert model.decoder.layers[-2].activation.__name__ == "relu"
@@ -128,7 +128,7 @@ def test_decoder_output_spans_the_training_range():
         (models.dense_ecg_autoencoder, {"latent_dim": 0}),
         (models.conv1d_ecg_autoencoder, {"input_length": 142}),
         (models.conv1d_ecg_autoencoder, {"latent_dim": -1}),
-        (models.seed_conv1d_ecg_autoencoder, {"input_length": 100}),
+        (models.original_lab_conv1d_ecg_autoencoder, {"input_length": 100}),
         (models.frame_autoencoder, {"image_size": 98}),
         (models.frame_autoencoder, {"code_size": 0}),
         (models.spatiotemporal_autoencoder, {"image_size": 224}),
