@@ -31,9 +31,9 @@ from labutils import baselines, data, env, models, scoring
 AUTOENCODERS = {
     "Dense autoencoder": models.dense_ecg_autoencoder,
     "Conv1D autoencoder": models.conv1d_ecg_autoencoder,
-    "Original lab's Conv1D (20 epochs, batch 512)": models.seed_conv1d_ecg_autoencoder,
+    "Original lab's Conv1D (20 epochs, batch 512)": models.original_lab_conv1d_ecg_autoencoder,
 }
-SEED_TRAINING = {"epochs": 20, "batch_size": 512, "patience": 0}
+ORIGINAL_LAB_TRAINING = {"epochs": 20, "batch_size": 512, "patience": 0}
 
 
 def evaluate(is_anomaly, test_scores, validation_scores) -> dict[str, float]:
@@ -53,7 +53,7 @@ def run(beats, is_anomaly, profile: str, n_splits: int, seeds: list[int], split_
             for name, builder in AUTOENCODERS.items():
                 keras.utils.set_random_seed(seed)
                 model = builder()
-                overrides = SEED_TRAINING if builder is models.seed_conv1d_ecg_autoencoder else {}
+                overrides = ORIGINAL_LAB_TRAINING if builder is models.original_lab_conv1d_ecg_autoencoder else {}
                 start = time.perf_counter()
                 history = scoring.fit_autoencoder(
                     model, fit_beats, profile, validation_data=validation_beats, progress=False, **overrides

@@ -4,7 +4,8 @@ Each module does one thing:
 
 - ``env``: set up a notebook (Colab, versions, GPU, seeds) and read the profile.
 - ``data``: load, download and generate the data sets.
-- ``models``: Keras 3 autoencoders, built with the functional API.
+- ``models``: Keras 3 autoencoders, built with the functional API (the video models live
+  in ``video_models``; ``models`` re-exports them).
 - ``scoring``: train autoencoders, reconstruction errors, thresholds and metrics.
 - ``baselines``: classical detectors from scikit-learn.
 - ``plotting``: every figure the notebooks show.

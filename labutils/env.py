@@ -5,6 +5,7 @@ Every chapter's setup cell calls :func:`setup`.
 
 from __future__ import annotations
 
+import numbers
 import os
 import platform
 import sys
@@ -76,6 +77,9 @@ def setup(seed: int = 42, verbose: bool = True) -> dict:
     """
     import keras
 
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be a whole number from 0 to 2**32 - 1, got {seed!r}")
+    seed = int(seed)  # Keras takes Python ints only
     keras.utils.set_random_seed(seed)  # Python, NumPy and the backend in one call
     report = {
         "profile": profile(),

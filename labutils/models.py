@@ -5,6 +5,8 @@ sub-models. The ECG models (chapter 4) and the toy model (chapter 1) scale raw h
 encoder and back inside the decoder with one shared :class:`MinMaxScaling` layer, which
 :func:`labutils.scoring.fit_autoencoder` fits on the training beats: a model takes raw
 beats and returns raw beats, and test data can never be scaled with the wrong numbers.
+The video models (chapters 3 and 6) live in :mod:`labutils.video_models`; this module
+re-exports them.
 """
 
 from __future__ import annotations
@@ -13,13 +15,20 @@ import keras
 import numpy as np
 from keras import layers
 
+from labutils._building import compile_autoencoder, positive_int, positive_ints
+from labutils.video_models import (  # noqa: F401  re-exported: models.frame_autoencoder keeps working
+    frame_autoencoder,
+    spatiotemporal_autoencoder,
+    spatiotemporal_sizes,
+)
+
 
 @keras.saving.register_keras_serializable(package="labutils")
 class MinMaxScaling(layers.Layer):
     """Map values to [0, 1] with a minimum and maximum fitted by :meth:`adapt`.
 
     Called with ``inverse=True`` it maps [0, 1] back to the original range. One scalar
-    minimum and maximum over all the training data, as in the seed ECG lab (not one per
+    minimum and maximum over all the training data, as in the original ECG lab (not one per
     time step, which would erase the shape of a beat).
     """
 
@@ -30,7 +39,11 @@ class MinMaxScaling(layers.Layer):
     def adapt(self, data) -> None:
         """Fit the minimum and maximum on ``data`` (the training set only)."""
         data = np.asarray(data)
+        if data.size == 0:
+            raise ValueError("cannot fit the scaling on empty data")
         low, high = float(np.min(data)), float(np.max(data))
+        if not (np.isfinite(low) and np.isfinite(high)):
+            raise ValueError(f"data must be finite to fit the scaling, got minimum {low} and maximum {high}")
         if not high > low:
             raise ValueError(f"cannot scale constant data (minimum = maximum = {low})")
         if not self.built:
@@ -43,18 +56,6 @@ class MinMaxScaling(layers.Layer):
         if inverse:
             return inputs * span + self.minimum
         return (inputs - self.minimum) / span
-
-
-def _autoencoder(
-    encoder: keras.Model, decoder: keras.Model, name: str, learning_rate: float, loss: str = "mae", optimizer=None
-) -> keras.Model:
-    """Chain ``encoder`` and ``decoder`` into a model compiled with ``loss`` and Adam (or ``optimizer``)."""
-    inputs = keras.Input(encoder.input_shape[1:], name="inputs")
-    model = keras.Model(inputs, decoder(encoder(inputs)), name=name)
-    model.encoder = encoder
-    model.decoder = decoder
-    model.compile(optimizer=optimizer or keras.optimizers.Adam(learning_rate), loss=loss)
-    return model
 
 
 def dense_autoencoder(
@@ -80,13 +81,11 @@ def dense_autoencoder(
     undoes it at the output, so it takes and returns raw values; pair it with a sigmoid
     output, which covers [0, 1]. Used by chapters 1, 2 and 4.
     """
-    input_shape = (input_shape,) if isinstance(input_shape, int) else tuple(input_shape)
+    input_shape = (input_shape,) if np.ndim(input_shape) == 0 else tuple(input_shape)
+    input_shape = positive_ints("input_shape", input_shape, count=len(input_shape) or 1)
+    hidden_units = positive_ints("hidden_units", hidden_units)
+    latent_dim = positive_int("latent_dim", latent_dim)
     input_dim = int(np.prod(input_shape))
-    if min(input_shape) < 1 or latent_dim < 1 or any(units < 1 for units in hidden_units):
-        raise ValueError(
-            f"layer sizes must be positive, got input_shape={input_shape}, hidden_units={hidden_units}, "
-            f"latent_dim={latent_dim}"
-        )
     scaling = MinMaxScaling(name="minmax_scaling") if scale_inputs else None
 
     inputs = keras.Input(input_shape, name="inputs")
@@ -106,7 +105,7 @@ def dense_autoencoder(
     if len(input_shape) > 1:
         outputs = layers.Reshape(input_shape)(outputs)
     decoder = keras.Model(code_input, scaling(outputs, inverse=True) if scaling else outputs, name="decoder")
-    return _autoencoder(encoder, decoder, name, learning_rate, loss)
+    return compile_autoencoder(encoder, decoder, name, learning_rate, loss)
 
 
 def vanilla_autoencoder(image_shape: tuple[int, int] = (28, 28), code_size: int = 128) -> keras.Model:
@@ -116,6 +115,7 @@ def vanilla_autoencoder(image_shape: tuple[int, int] = (28, 28), code_size: int 
     sigmoid covers exactly (the slides' tanh spans [-1, 1], half of it never used).
     Mean squared error.
     """
+    positive_int("code_size", code_size)
     return dense_autoencoder(
         image_shape, (), code_size, "sigmoid", code_activation="relu", scale_inputs=False,
         loss="mse", name="vanilla_autoencoder",
@@ -128,6 +128,7 @@ def deep_autoencoder(image_shape: tuple[int, int] = (28, 28), code_size: int = 3
     A linear code of ``code_size`` numbers (3 can be plotted), ReLU hidden layers,
     a sigmoid output, mean squared error.
     """
+    positive_int("code_size", code_size)
     return dense_autoencoder(
         image_shape, (128, 64, 12), code_size, "sigmoid", code_activation=None, scale_inputs=False,
         loss="mse", name="deep_autoencoder",
@@ -143,9 +144,11 @@ def conv_autoencoder(
     the mirror image with Conv2DTranspose back to the input size and a sigmoid output.
     Height and width must be multiples of 4.
     """
-    height, width, channels = image_shape
-    if height % 4 or width % 4 or min(image_shape) < 1 or code_size < 1:
-        raise ValueError(f"image height and width must be multiples of 4 and sizes positive, got {image_shape}")
+    image_shape = height, width, channels = positive_ints("image_shape", image_shape, count=3)
+    filters = positive_ints("filters", filters, count=2)
+    code_size = positive_int("code_size", code_size)
+    if height % 4 or width % 4:
+        raise ValueError(f"image_shape: height and width must be multiples of 4, got {image_shape}")
     small_shape = (height // 4, width // 4, filters[1])
 
     image = keras.Input(image_shape, name="image")
@@ -161,7 +164,7 @@ def conv_autoencoder(
     hidden = layers.Conv2DTranspose(filters[0], 3, strides=2, padding="same", activation="relu")(hidden)
     reconstruction = layers.Conv2D(channels, 3, padding="same", activation="sigmoid")(hidden)
     decoder = keras.Model(code_input, reconstruction, name="decoder")
-    return _autoencoder(encoder, decoder, "conv_autoencoder", 1e-3, "mse")
+    return compile_autoencoder(encoder, decoder, "conv_autoencoder", 1e-3, "mse")
 
 
 def dense_ecg_autoencoder(
@@ -170,10 +173,11 @@ def dense_ecg_autoencoder(
     """The ECG lab's dense autoencoder: 140 → 32 → 16 → 8 → 16 → 32 → 140 (chapter 4).
 
     Takes (batch, 140) raw beats. ReLU hidden layers; a sigmoid output, because the
-    scaled beats lie in [0, 1]; mean absolute error, as in the seed lab. Adam's learning
+    scaled beats lie in [0, 1]; mean absolute error, as in the original lab. Adam's learning
     rate is 3e-3 rather than Keras's 1e-3: on a few hundred beats, training otherwise
     lingers for many epochs on a plateau where every output is the average beat.
     """
+    input_length = positive_int("input_length", input_length)
     return dense_autoencoder(
         input_length, (32, 16), latent_dim, "sigmoid", scale_inputs=True,
         learning_rate=learning_rate, loss="mae", name="dense_ecg_autoencoder",
@@ -192,10 +196,9 @@ def conv1d_ecg_autoencoder(
     Keras's learning rate of 1e-3: in the benchmark's tuning runs it beat 3e-3 here
     (mean ROC-AUC 0.995 against 0.991), while the dense model does better with 3e-3.
     """
-    if input_length % 4 or input_length < 4:
+    input_length, latent_dim = positive_int("input_length", input_length), positive_int("latent_dim", latent_dim)
+    if input_length % 4:
         raise ValueError(f"input_length must be a positive multiple of 4 (two 2x poolings), got {input_length}")
-    if latent_dim < 1:
-        raise ValueError(f"latent_dim must be positive, got {latent_dim}")
     scaling = MinMaxScaling(name="minmax_scaling")
     pooled_length, pooled_channels = input_length // 4, 16
 
@@ -218,18 +221,19 @@ def conv1d_ecg_autoencoder(
     hidden = layers.Conv1D(32, 7, padding="same", activation="relu")(hidden)
     scaled = layers.Conv1D(1, 7, padding="same", activation="sigmoid")(hidden)
     decoder = keras.Model(code_input, scaling(scaled, inverse=True), name="decoder")
-    return _autoencoder(encoder, decoder, "conv1d_ecg_autoencoder", learning_rate)
+    return compile_autoencoder(encoder, decoder, "conv1d_ecg_autoencoder", learning_rate)
 
 
-def seed_conv1d_ecg_autoencoder(input_length: int = 140, learning_rate: float = 1e-3) -> keras.Model:
+def original_lab_conv1d_ecg_autoencoder(input_length: int = 140, learning_rate: float = 1e-3) -> keras.Model:
     """The original lab's Conv1D autoencoder, kept as a lesson (chapter 4).
 
-    Its layers as the seed wrote them: kernels of 64 and 32 steps, pooling 140 → 70 →
+    Its layers as the original lab wrote them: kernels of 64 and 32 steps, pooling 140 → 70 →
     10, no dense bottleneck (10 × 16 = 160 numbers for a 140-sample beat: no
     compression at all), and a ReLU output. Scaling as in the other ECG models, so
-    that only the architecture differs. Train it as the seed did (20 epochs, batch 512)
+    that only the architecture differs. Train it as the original lab did (20 epochs, batch 512)
     to see what went wrong.
     """
+    input_length = positive_int("input_length", input_length)
     if input_length % 14:
         raise ValueError(f"input_length must be a multiple of 14 (pooling by 2 then 7), got {input_length}")
     scaling = MinMaxScaling(name="minmax_scaling")
@@ -251,99 +255,4 @@ def seed_conv1d_ecg_autoencoder(input_length: int = 140, learning_rate: float = 
     hidden = layers.Conv1D(16, 32, padding="same", activation="relu")(hidden)
     scaled = layers.Conv1D(1, 64, padding="same", activation="relu")(hidden)
     decoder = keras.Model(code_input, scaling(scaled, inverse=True), name="decoder")
-    return _autoencoder(encoder, decoder, "seed_conv1d_ecg_autoencoder", learning_rate)
-
-
-def frame_autoencoder(
-    image_size: int = 100, filters: int = 32, code_size: int | None = 2000, learning_rate: float = 1e-3
-) -> keras.Model:
-    """The slides' convolutional autoencoder for single video frames (chapter 3).
-
-    Conv2D(32, 5) → max-pool → Conv2D(32, 5) → max-pool → Dense(``code_size``) code, then
-    Dense back to the feature map (32·22·22 for 100x100 frames) → upsample →
-    Conv2DTranspose(32, 5) → upsample → Conv2DTranspose(1, 5, sigmoid), MSE loss.
-    ``code_size=None`` drops the dense bottleneck: the decoder then starts from the
-    22x22x32 feature map, more numbers than the image has pixels, which is the slides'
-    model "without bottleneck". ``image_size`` must be a multiple of 4, at least 20.
-    """
-    if image_size % 4 or image_size < 20:
-        raise ValueError(f"image_size must be a multiple of 4 and at least 20 (two 5x5 convolutions), got {image_size}")
-    if code_size is not None and code_size < 1:
-        raise ValueError(f"code_size must be positive or None, got {code_size}")
-    small = (image_size - 4) // 2 - 4
-    feature_shape = (small // 2, small // 2, filters)
-
-    frame = keras.Input((image_size, image_size, 1), name="frame")
-    hidden = layers.Conv2D(filters, 5, activation="relu")(frame)
-    hidden = layers.MaxPooling2D(2)(hidden)
-    hidden = layers.Conv2D(filters, 5, activation="relu")(hidden)
-    features = layers.MaxPooling2D(2, name="features" if code_size is None else None)(hidden)
-    code = features if code_size is None else layers.Dense(code_size, name="code")(layers.Flatten()(features))
-    encoder = keras.Model(frame, code, name="encoder")
-
-    code_input = keras.Input(encoder.output.shape[1:], name="code")
-    hidden = code_input
-    if code_size is not None:
-        hidden = layers.Dense(int(np.prod(feature_shape)), activation="relu")(hidden)
-        hidden = layers.Reshape(feature_shape)(hidden)
-    hidden = layers.UpSampling2D(2)(hidden)
-    hidden = layers.Conv2DTranspose(filters, 5, activation="relu")(hidden)
-    hidden = layers.UpSampling2D(2)(hidden)
-    reconstruction = layers.Conv2DTranspose(1, 5, activation="sigmoid", dtype="float32")(hidden)
-    decoder = keras.Model(code_input, reconstruction, name="decoder")
-    name = "frame_autoencoder" if code_size is not None else "frame_autoencoder_no_bottleneck"
-    return _autoencoder(encoder, decoder, name, learning_rate, "mse")
-
-
-def spatiotemporal_sizes(largest: int = 256) -> list[int]:
-    """Frame sizes the spatio-temporal autoencoder reconstructs exactly: 27 + 8k (…, 99, 115, …, 227)."""
-    return list(range(27, largest + 1, 8))
-
-
-def spatiotemporal_autoencoder(
-    image_size: int = 227,
-    clip_length: int = 10,
-    filters: tuple[int, int] = (128, 64),
-    lstm_filters: tuple[int, int, int] = (64, 32, 64),
-    learning_rate: float = 1e-4,
-    epsilon: float = 1e-6,
-    weight_decay: float = 1e-5,
-) -> keras.Model:
-    """The spatio-temporal autoencoder of Chong & Tay (2017) for clips of video (chapter 6).
-
-    Per frame, Conv2D(128, 11, stride 4) → Conv2D(64, 5, stride 2) (227 → 55 → 26); over
-    time, ConvLSTM2D with 64 → 32 filters (the encoder's output, the code) → 64; then
-    per frame Conv2DTranspose(128, 5, stride 2) → Conv2DTranspose(1, 11, stride 4,
-    sigmoid) back to 227x227. Input and output: (clip_length, image_size, image_size, 1).
-    Adam with the slides' settings (learning rate 1e-4, epsilon 1e-6, weight decay 1e-5;
-    Keras applies the decay decoupled, as AdamW does, where the slides' MXNet added it
-    to the gradient), MSE loss. Smaller ``filters`` / ``lstm_filters`` and frames make a
-    model the CPU trains in minutes; ``image_size`` must be one of
-    :func:`spatiotemporal_sizes`. Under a mixed-precision policy the output stays float32.
-    """
-    if image_size not in spatiotemporal_sizes(max(image_size, 27)):
-        valid = [size for size in spatiotemporal_sizes(image_size + 8) if abs(size - image_size) <= 8]
-        raise ValueError(
-            f"image_size {image_size} does not survive the strides 4 and 2 exactly; "
-            f"use 27 + 8k, such as {valid or [99, 115, 227]}"
-        )
-    if clip_length < 2:
-        raise ValueError(f"clip_length must be at least 2 frames, got {clip_length}")
-    per_frame = layers.TimeDistributed
-
-    clip = keras.Input((clip_length, image_size, image_size, 1), name="clip")
-    hidden = per_frame(layers.Conv2D(filters[0], 11, strides=4, activation="relu"), name="spatial_1")(clip)
-    hidden = per_frame(layers.Conv2D(filters[1], 5, strides=2, activation="relu"), name="spatial_2")(hidden)
-    hidden = layers.ConvLSTM2D(lstm_filters[0], 3, padding="same", return_sequences=True, name="temporal_1")(hidden)
-    code = layers.ConvLSTM2D(lstm_filters[1], 3, padding="same", return_sequences=True, name="temporal_code")(hidden)
-    encoder = keras.Model(clip, code, name="encoder")
-
-    code_input = keras.Input(encoder.output.shape[1:], name="code")
-    hidden = layers.ConvLSTM2D(lstm_filters[2], 3, padding="same", return_sequences=True, name="temporal_3")(code_input)
-    hidden = per_frame(layers.Conv2DTranspose(filters[0], 5, strides=2, activation="relu"), name="spatial_3")(hidden)
-    reconstruction = per_frame(
-        layers.Conv2DTranspose(1, 11, strides=4, activation="sigmoid", dtype="float32"), name="spatial_4"
-    )(hidden)
-    decoder = keras.Model(code_input, reconstruction, name="decoder")
-    optimizer = keras.optimizers.Adam(learning_rate, epsilon=epsilon, weight_decay=weight_decay)
-    return _autoencoder(encoder, decoder, "spatiotemporal_autoencoder", learning_rate, "mse", optimizer)
+    return compile_autoencoder(encoder, decoder, "original_lab_conv1d_ecg_autoencoder", learning_rate)

@@ -32,9 +32,16 @@ def _finish(figure: Figure) -> Figure:
     return figure
 
 
+def _panels(items: dict, name: str) -> int:
+    """Return how many panels ``items`` asks for; a ValueError naming ``name`` when it is empty."""
+    if not items:
+        raise ValueError(f"{name} is empty: nothing to plot")
+    return len(items)
+
+
 def plot_beats(beats_by_title: dict[str, np.ndarray], ylabel: str = "amplitude") -> Figure:
     """Plot a few signals side by side, one panel per title, e.g. a normal and an abnormal beat."""
-    panels = len(beats_by_title)
+    panels = _panels(beats_by_title, "beats_by_title")
     figure, axes = plt.subplots(1, panels, figsize=(5 * panels, 3.2), sharey=True, squeeze=False)
     for axis, (title, beats) in zip(axes[0], beats_by_title.items()):
         beats = np.atleast_2d(beats)
@@ -49,8 +56,10 @@ def plot_beats(beats_by_title: dict[str, np.ndarray], ylabel: str = "amplitude")
 def plot_reconstructions(beats: np.ndarray, reconstructions: np.ndarray, titles: list[str]) -> Figure:
     """Plot beats with their reconstructions, the error between them shaded."""
     beats, reconstructions = np.atleast_2d(beats), np.atleast_2d(reconstructions)
-    if beats.shape != reconstructions.shape or len(titles) != len(beats):
-        raise ValueError("need one title per beat and reconstructions shaped like the beats")
+    if beats.shape != reconstructions.shape:
+        raise ValueError(f"reconstructions must have the beats' shape {beats.shape}, got {reconstructions.shape}")
+    if len(titles) != len(beats):
+        raise ValueError(f"titles: need one per beat ({len(beats)}), got {len(titles)}")
     figure, axes = plt.subplots(1, len(beats), figsize=(5 * len(beats), 3.2), sharey=True, squeeze=False)
     steps = np.arange(beats.shape[1])
     for axis, beat, reconstruction, title in zip(axes[0], beats, reconstructions, titles):
@@ -85,9 +94,11 @@ def plot_error_histograms(
 
 
 def plot_training_histories(histories: dict[str, dict[str, list[float]]]) -> Figure:
-    """Training and validation loss per epoch, one panel per model (``History.history`` dicts)."""
-    figure, axes = plt.subplots(1, len(histories), figsize=(5 * len(histories), 3.2), squeeze=False)
+    """Training and validation loss per epoch, one panel per model (``History`` objects or their ``.history``)."""
+    panels = _panels(histories, "histories")
+    figure, axes = plt.subplots(1, panels, figsize=(5 * panels, 3.2), squeeze=False)
     for axis, (name, history) in zip(axes[0], histories.items()):
+        history = getattr(history, "history", history)  # keras.callbacks.History or its dict
         axis.plot(history["loss"], label="training (normal beats)")
         if "val_loss" in history:
             axis.plot(history["val_loss"], label="validation (normal beats)")
@@ -110,6 +121,9 @@ def plot_confusion_matrix(is_anomaly: np.ndarray, predicted: np.ndarray, title: 
 
 def plot_roc_pr_curves(is_anomaly: np.ndarray, scores_by_model: dict[str, np.ndarray]) -> Figure:
     """ROC and precision-recall curves of several detectors, anomaly as the positive class."""
+    for name, scores in scores_by_model.items():
+        if np.shape(scores) != np.shape(is_anomaly):
+            raise ValueError(f"{name}: need one score per example {np.shape(is_anomaly)}, got {np.shape(scores)}")
     figure, (roc_axis, pr_axis) = plt.subplots(1, 2, figsize=(11, 4.2))
     for name, scores in scores_by_model.items():
         metrics.RocCurveDisplay.from_predictions(is_anomaly, scores, name=name, ax=roc_axis)
@@ -143,7 +157,7 @@ def plot_decision_regions(
     low, high = points.min(axis=0) - 0.3, points.max(axis=0) + 0.3
     grid_x, grid_y = np.meshgrid(np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution))
     grid = np.column_stack([grid_x.ravel(), grid_y.ravel()]).astype(np.float32)
-    columns = len(score_functions)
+    columns = _panels(score_functions, "score_functions")
     figure, axes = plt.subplots(1, columns, figsize=(4.2 * columns, 3.8), squeeze=False)
     for axis, (name, score) in zip(axes[0], score_functions.items()):
         normal_scores = np.sort(score(points[~is_anomaly]))
@@ -170,8 +184,7 @@ def plot_image_rows(rows: dict[str, np.ndarray], columns: int = 10, titles: list
     Each value holds images of shape (n, height, width) or (n, height, width, 1), grey.
     ``titles`` labels the columns.
     """
-    if not rows:
-        raise ValueError("rows is empty")
+    _panels(rows, "rows")
     columns = min(columns, min(len(images) for images in rows.values()))
     figure, axes = plt.subplots(len(rows), columns, figsize=(1.3 * columns + 1, 1.4 * len(rows)), squeeze=False)
     for row_axes, (label, images) in zip(axes, rows.items()):
@@ -189,7 +202,7 @@ def plot_codes_3d(codes_by_title: dict[str, np.ndarray], labels: np.ndarray, poi
     """3-D scatter plots of codes (n, 3), one panel per title, coloured by class (chapter 2)."""
     labels = np.asarray(labels)
     shown = np.random.default_rng(0).permutation(len(labels))[:points]
-    figure = plt.figure(figsize=(5.5 * len(codes_by_title), 5))
+    figure = plt.figure(figsize=(5.5 * _panels(codes_by_title, "codes_by_title"), 5))
     for index, (title, codes) in enumerate(codes_by_title.items(), start=1):
         codes = np.asarray(codes)
         if codes.shape != (len(labels), 3):
@@ -230,7 +243,10 @@ def plot_error_heatmaps(
     ``masks`` (bool, like ``frames``) outlines the annotated anomaly in the error row.
     Chapters 3 and 6.
     """
-    errors = _error_map(np.asarray(frames), np.asarray(reconstructions))
+    frames, reconstructions = np.asarray(frames), np.asarray(reconstructions)
+    if reconstructions.shape != frames.shape:
+        raise ValueError(f"reconstructions must have the frames' shape {frames.shape}, got {reconstructions.shape}")
+    errors = _error_map(frames, reconstructions)
     top = max(float(errors[frame_indices].max()), 1e-6)
     figure, axes = plt.subplots(3, len(frame_indices), figsize=(2.6 * len(frame_indices) + 1, 7.6), squeeze=False)
     for column, index in enumerate(frame_indices):
@@ -255,7 +271,10 @@ def plot_regularity(
 ) -> Figure:
     """Per test video, a score curve over its frames with the annotated anomalies shaded (chapter 6)."""
     videos = list(scores)
-    rows = -(-len(videos) // columns)
+    for video in videos:
+        if np.shape(ground_truth.get(video)) != np.shape(scores[video]):
+            raise ValueError(f"ground_truth[{video!r}] must have one flag per score {np.shape(scores[video])}")
+    rows = -(-_panels(scores, "scores") // columns)
     figure, axes = plt.subplots(rows, columns, figsize=(6 * columns, 2.4 * rows), squeeze=False, sharey=True)
     for axis, video in zip(axes.flat, videos):
         values, anomalous = np.asarray(scores[video]), np.asarray(ground_truth[video])
@@ -289,8 +308,8 @@ def save_inference_gif(
     from PIL import Image
 
     frames, reconstructions = np.asarray(frames), np.asarray(reconstructions, dtype=np.float32)
-    if frames.shape != reconstructions.shape or frames.ndim != 3:
-        raise ValueError(f"frames {frames.shape} and reconstructions {reconstructions.shape} differ or are not 3-D")
+    if frames.shape != reconstructions.shape or frames.ndim != 3 or not len(frames):
+        raise ValueError(f"frames {frames.shape}, reconstructions {reconstructions.shape} differ, are empty or not 3-D")
     errors = _error_map(frames, reconstructions)
     errors = errors / max(float(np.percentile(errors, 99.9)), 1e-6)
     grey = lambda images: np.repeat(np.clip(images, 0, 1)[..., None], 3, axis=-1)  # noqa: E731

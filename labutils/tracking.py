@@ -30,6 +30,8 @@ def wandb_key_configured() -> bool:
 
 def run_directory(run_name: str, log_root: str | Path = "logs") -> Path:
     """Return ``log_root/<run name as a safe folder name>`` for one training run."""
+    if not isinstance(run_name, str):
+        raise ValueError(f"run_name must be a string such as 'dense autoencoder', got {type(run_name).__name__}")
     safe_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", run_name).strip("-") or "run"
     return Path(log_root) / safe_name
 

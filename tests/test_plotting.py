@@ -50,8 +50,10 @@ def test_figures_have_their_panels_and_are_closed(make, expected_panels):
 def test_reconstruction_titles_carry_the_error():
     figure = plotting.plot_reconstructions(np.zeros((1, 4)), np.ones((1, 4)), ["beat"])
     assert "mean absolute error 1.000" in figure.axes[0].get_title()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"titles: need one per beat \(2\), got 1"):
         plotting.plot_reconstructions(np.zeros((2, 4)), np.zeros((2, 4)), ["only one title"])
+    with pytest.raises(ValueError, match=r"reconstructions must have the beats' shape \(2, 4\), got \(2, 5\)"):
+        plotting.plot_reconstructions(np.zeros((2, 4)), np.zeros((2, 5)), ["a", "b"])
 
 
 def test_confusion_matrix_counts_anomaly_as_positive():
@@ -78,5 +80,62 @@ def test_inference_gif_has_one_image_per_frame(tmp_path):
     with Image.open(path) as gif:
         assert gif.n_frames == 3
         assert gif.size == ((16 * 3 + 4) * 2, 12 * 2)  # three panels and two 2-pixel gaps, doubled
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"frames \(3, 12, 16\), reconstructions \(2, 12, 16\) differ"):
         plotting.save_inference_gif(tmp_path / "bad.gif", FRAMES, FRAMES[:2] / 255.0)
+    with pytest.raises(ValueError, match=r"frames \(0, 12, 16\), reconstructions \(0, 12, 16\) differ, are empty"):
+        plotting.save_inference_gif(tmp_path / "empty.gif", FRAMES[:0], FRAMES[:0] / 255.0)
+    with pytest.raises(ValueError, match=r"frames \(3, 12, 16, 1\), reconstructions \(3, 12, 16, 1\) .* not 3-D"):
+        plotting.save_inference_gif(tmp_path / "4d.gif", FRAMES[..., None], FRAMES[..., None] / 255.0)
+    assert [path.name for path in tmp_path.iterdir()] == ["inference.gif"]  # nothing written for bad input
+
+
+def test_training_histories_take_history_objects_too():
+    import keras
+
+    history = keras.callbacks.History()
+    history.history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.6]}
+    figure = plotting.plot_training_histories({"object": history, "dict": history.history})
+    assert panels(figure) == 2
+    for axis in figure.axes:
+        assert [list(line.get_ydata()) for line in axis.lines] == [[1.0, 0.5], [1.1, 0.6]]
+
+
+@pytest.mark.parametrize(
+    ("make", "name"),
+    [
+        (lambda: plotting.plot_beats({}), "beats_by_title"),
+        (lambda: plotting.plot_training_histories({}), "histories"),
+        (lambda: plotting.plot_decision_regions({}, RNG.normal(size=(5, 2)), np.zeros(5, bool)), "score_functions"),
+        (lambda: plotting.plot_image_rows({}), "rows"),
+        (lambda: plotting.plot_codes_3d({}, DIGITS), "codes_by_title"),
+        (lambda: plotting.plot_regularity({}, {}), "scores"),
+    ],
+    ids=["beats", "histories", "decision-regions", "image-rows", "codes", "regularity"],
+)
+def test_nothing_to_plot_is_a_clear_error(make, name):
+    with pytest.raises(ValueError, match=rf"^{name} is empty: nothing to plot"):
+        make()
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: plotting.plot_roc_pr_curves(LABELS, {"a": SCORES, "b": SCORES[:3]}),
+         r"b: need one score per example \(4,\), got \(3,\)"),
+        (lambda: plotting.plot_error_heatmaps(FRAMES, (FRAMES / 255.0)[..., None], [0]),
+         r"reconstructions must have the frames' shape \(3, 12, 16\), got \(3, 12, 16, 1\)"),
+        (lambda: plotting.plot_regularity({"Test001": SCORES}, {"Test001": LABELS[:3]}),
+         r"ground_truth\['Test001'\] must have one flag per score \(4,\)"),
+        (lambda: plotting.plot_regularity({"Test001": SCORES}, {"Test002": LABELS}),
+         r"ground_truth\['Test001'\] must have one flag per score \(4,\)"),
+        (lambda: plotting.plot_codes_3d({"a": RNG.normal(size=(9, 3))}, DIGITS),
+         r"a: codes must have shape \(10, 3\), got \(9, 3\)"),
+        (lambda: plotting.plot_autoencoder_diagram([784, 3]), "at least an input, a code and an output layer"),
+        (lambda: plotting.plot_autoencoder_diagram([784, 0, 784]), "of positive size"),
+    ],
+    ids=["roc-lengths", "heatmaps-channel", "regularity-length", "regularity-missing", "codes-shape",
+         "diagram-too-few", "diagram-zero"],
+)
+def test_mismatched_inputs_are_clear_errors(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()

@@ -54,6 +54,19 @@ def test_a_configured_key_logs_online(monkeypatch, fake_wandb_init, tmp_path):
     assert fake_wandb_init[0]["mode"] == "online" and fake_wandb_init[0]["project"] == tracking.WANDB_PROJECT
 
 
+@pytest.mark.parametrize("run_name", [None, 3, keras.Sequential(name="dense")])
+def test_run_name_must_be_a_string(no_wandb_key, tmp_path, run_name):
+    """Passing the model instead of its name is a clear error, not a TypeError from re."""
+    with pytest.raises(ValueError, match=f"run_name must be a string .*, got {type(run_name).__name__}"):
+        tracking.callbacks(run_name, log_root=tmp_path)
+    assert not list(tmp_path.iterdir())
+
+
+def test_run_directory_is_a_safe_folder_name(tmp_path):
+    assert tracking.run_directory("ECG: dense / lr=3e-3", tmp_path) == tmp_path / "ECG-dense-lr-3e-3"
+    assert tracking.run_directory("///", tmp_path) == tmp_path / "run"
+
+
 def test_netrc_entry_counts_as_a_key(monkeypatch, tmp_path):
     monkeypatch.delenv("WANDB_API_KEY", raising=False)
     netrc = tmp_path / "netrc"
