@@ -12,12 +12,14 @@ row                   chapter  what it trains
 ``mnist``             2        vanilla, deep and convolutional autoencoders, code sizes,
                                denoising
 ``one_class_mnist``   2        one convolutional autoencoder per normal digit
-``ecg``               3        the ECG lab's dense and Conv1D autoencoders (the default of
+``ucsd_frames``       3, 6     the frame autoencoder on UCSD frames
+``ecg``               4        the ECG lab's dense and Conv1D autoencoders (the default of
                                :func:`~labutils.scoring.fit_autoencoder`)
-``ecg_original``      3        the original lab's Conv1D model, trained as it was
-``ucsd_frames``       4, 6     the frame autoencoder on UCSD frames
+``ecg_original``      4        the original lab's Conv1D model, trained as it was
 ``ucsd_video``        6        the spatio-temporal (ConvLSTM) autoencoder on UCSD clips
 ====================  =======  ==========================================================
+
+Chapters are numbered as the book's notebooks are (``03_image_anomaly``, ``04_ecg_lab``).
 """
 
 from __future__ import annotations
