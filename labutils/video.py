@@ -136,9 +136,11 @@ def example_frames(
     ``normal_offsets``, then the middle frame of its anomaly plus each of ``offsets``,
     all kept inside the video. Chapters 3 and 6 draw frames, heatmaps and GIFs with them.
     """
-    if not isinstance(ground_truth, Mapping) or not ground_truth:
-        kind, shape = type(ground_truth).__name__, getattr(ground_truth, "shape", len(ground_truth))
-        raise ValueError(f"ground_truth must be a non-empty dict {{video: bool per frame}}, got a {kind} ({shape})")
+    if not isinstance(ground_truth, Mapping):
+        kind, shape = type(ground_truth).__name__, getattr(ground_truth, "shape", None)
+        raise ValueError(f"ground_truth must be a dict {{video: bool per frame}}, got a {kind} (shape {shape})")
+    if not ground_truth:
+        raise ValueError("ground_truth is an empty dict: it holds no video")
     offsets, normal_offsets = _offsets(offsets, "offsets"), _offsets(normal_offsets, "normal_offsets")
     labels_by_video = {name: _labels(labels) for name, labels in ground_truth.items()}
     mixed = [name for name, labels in labels_by_video.items() if labels.any() and not labels.all()]

@@ -143,8 +143,8 @@ def test_example_frames_picks_a_mixed_video_and_keeps_indices_inside_it():
 @pytest.mark.parametrize(
     ("ground_truth", "arguments", "message"),
     [
-        ({}, {}, "ground_truth must be a non-empty dict"),
-        (np.zeros((2, 8), bool), {}, r"ground_truth must be a non-empty dict .*\(2, 8\)"),
+        ({}, {}, "ground_truth is an empty dict"),
+        (np.zeros((2, 8), bool), {}, r"ground_truth must be a dict .*ndarray \(shape \(2, 8\)\)"),
         ({"Test001": np.zeros(4, bool), "Test004": np.ones(4, bool)}, {}, "no video in ground_truth has both"),
         (GROUND_TRUTH, {"offsets": (0.5,)}, r"offsets must be whole numbers of frames, got \[0.5\]"),
         (GROUND_TRUTH, {"normal_offsets": (True,)}, "normal_offsets must be whole numbers"),
