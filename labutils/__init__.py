@@ -6,8 +6,13 @@ Each module does one thing:
 - ``data``: load, download and generate the data sets.
 - ``models``: Keras 3 autoencoders, built with the functional API (the video models live
   in ``video_models``; ``models`` re-exports them).
+- ``settings``: one table of training settings per lab and profile.
+- ``progress``: one style of progress bar for downloads, decoding and training.
 - ``scoring``: train autoencoders, reconstruction errors, thresholds and metrics.
-- ``baselines``: classical detectors from scikit-learn.
+- ``video``: score videos frame by frame, split training videos, pick an example.
+- ``frames``: small helpers for video frames.
+- ``baselines``: classical detectors from scikit-learn, fitted once, scoring any set.
+- ``published``: published results the chapters compare with.
 - ``plotting``: every figure the notebooks show.
 - ``tracking``: TensorBoard and optional Weights & Biases callbacks.
 """

@@ -1,14 +1,22 @@
-"""Classical anomaly detectors from scikit-learn, trained on the same normal examples.
+"""Classical anomaly detectors from scikit-learn: fit once on normal examples, then score any set.
 
-Each returns one score per test example, higher = more anomalous, so they can sit in
-the same table as the autoencoders. Used by chapter 1 (the toy detectors), chapter 4
-(the ECG lab) and the benchmarks.
+Every detector follows scikit-learn's (and PyOD's) pattern: :meth:`Detector.fit` on
+normal examples once, then :meth:`Detector.score` as many sets as needed, one score per
+example, higher = more anomalous, so they sit in the same tables as the autoencoders.
+:data:`DETECTORS` is the one registry of names and constructors; :func:`fit_detectors`
+and :func:`score_detectors` fit and score several at once.
+
+Used by chapter 1 (decision regions: each detector scores a grid and the points after
+one fit), chapter 2 (:class:`PCAReconstruction` as a linear autoencoder), chapter 4
+(the ECG lab) and ``benchmarks/ecg.py``.
 
 The data need no scaling here: one global min-max scaling (what the autoencoders use)
 does not change which points are near each other, so none of these scores' rankings.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 from sklearn.decomposition import PCA
@@ -17,53 +25,177 @@ from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
 from sklearn.svm import OneClassSVM
 
 
-def _flat(x) -> np.ndarray:
+def _flat(x, argument: str) -> np.ndarray:
     x = np.asarray(x, dtype=np.float64)
     if x.ndim < 2 or len(x) == 0:
-        raise ValueError(f"expected a non-empty array of examples, got shape {x.shape}")
+        raise ValueError(f"{argument} must be a non-empty array of examples (n, ...), got shape {x.shape}")
     return x.reshape(len(x), -1)
 
 
-def isolation_forest_scores(x_train, x_test, seed: int = 42) -> np.ndarray:
-    """Isolation Forest: anomalies are isolated by few random splits."""
-    forest = IsolationForest(n_estimators=200, random_state=seed).fit(_flat(x_train))
-    return -forest.score_samples(_flat(x_test))
+class Detector:
+    """A detector of anomalies: ``fit(x_normal)`` once, then ``score(x)`` for any ``x``.
+
+    Examples of any shape are flattened to vectors. Subclasses implement ``_fit`` and
+    ``_score`` on 2-D arrays.
+    """
+
+    def fit(self, x_normal) -> Detector:
+        """Learn what normal looks like from ``x_normal`` (n, ...) and return the detector."""
+        x_normal = _flat(x_normal, "x_normal")
+        self._fit(x_normal)
+        self.n_features_ = x_normal.shape[1]
+        return self
+
+    def score(self, x) -> np.ndarray:
+        """One anomaly score per example of ``x`` (n, ...): higher = more anomalous."""
+        return np.asarray(self._score(self._checked(x)), dtype=np.float64)
+
+    def _checked(self, x) -> np.ndarray:
+        if not hasattr(self, "n_features_"):
+            raise ValueError(f"{type(self).__name__} is not fitted yet: call fit(x_normal) first")
+        x = _flat(x, "x")
+        if x.shape[1] != self.n_features_:
+            raise ValueError(f"x has {x.shape[1]} values per example, the detector was fitted on {self.n_features_}")
+        return x
+
+    def _fit(self, x: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def _score(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
 
 
-def one_class_svm_scores(x_train, x_test, nu: float = 0.05) -> np.ndarray:
-    """One-Class SVM with an RBF kernel: distance outside the boundary around the normal data."""
-    svm = OneClassSVM(kernel="rbf", gamma="scale", nu=nu).fit(_flat(x_train))
-    return -svm.score_samples(_flat(x_test))
+class _Novelty(Detector):
+    """A scikit-learn novelty detector, built for the training set's size; score = -score_samples."""
+
+    def __init__(self, make: Callable[[int], object]):
+        self._make = make
+
+    def _fit(self, x: np.ndarray) -> None:
+        self.estimator_ = self._make(len(x)).fit(x)
+
+    def _score(self, x: np.ndarray) -> np.ndarray:
+        return -self.estimator_.score_samples(x)
 
 
-def pca_reconstruction_scores(x_train, x_test, n_components: int = 8) -> np.ndarray:
-    """PCA as a linear autoencoder: mean absolute error of the reconstruction from ``n_components``."""
-    x_train, x_test = _flat(x_train), _flat(x_test)
-    n_components = min(n_components, len(x_train), x_train.shape[1])
-    pca = PCA(n_components=n_components).fit(x_train)
-    return np.abs(pca.inverse_transform(pca.transform(x_test)) - x_test).mean(axis=1)
-
-
-def knn_distance_scores(x_train, x_test, n_neighbors: int = 5) -> np.ndarray:
+class KNNDistance(Detector):
     """Mean Euclidean distance to the ``n_neighbors`` nearest normal training examples."""
-    x_train = _flat(x_train)
-    n_neighbors = min(n_neighbors, len(x_train))
-    distances, _ = NearestNeighbors(n_neighbors=n_neighbors).fit(x_train).kneighbors(_flat(x_test))
-    return distances.mean(axis=1)
+
+    def __init__(self, n_neighbors: int = 5):
+        if n_neighbors < 1:
+            raise ValueError(f"n_neighbors must be at least 1, got {n_neighbors}")
+        self.n_neighbors = n_neighbors
+
+    def _fit(self, x: np.ndarray) -> None:
+        self.neighbours_ = NearestNeighbors(n_neighbors=min(self.n_neighbors, len(x))).fit(x)
+
+    def _score(self, x: np.ndarray) -> np.ndarray:
+        return self.neighbours_.kneighbors(x)[0].mean(axis=1)
 
 
-def local_outlier_factor_scores(x_train, x_test, n_neighbors: int = 20) -> np.ndarray:
-    """Local Outlier Factor: how much sparser a point's neighbourhood is than its neighbours' (chapter 1)."""
-    x_train = _flat(x_train)
-    lof = LocalOutlierFactor(n_neighbors=min(n_neighbors, len(x_train) - 1), novelty=True).fit(x_train)
-    return -lof.score_samples(_flat(x_test))
+class PCAReconstruction(Detector):
+    """PCA as a linear autoencoder with a code of ``n_components`` numbers.
+
+    :meth:`encode` gives the codes, :meth:`reconstruct` the reconstructions (shaped like
+    the input) and :meth:`score` the mean absolute reconstruction error. Chapter 2
+    compares its reconstructions with an autoencoder's; chapter 4 uses it as a detector.
+    ``n_components`` is capped at the number of training examples and of values.
+    """
+
+    def __init__(self, n_components: int = 8):
+        if n_components < 1:
+            raise ValueError(f"n_components must be at least 1, got {n_components}")
+        self.n_components = n_components
+
+    def _fit(self, x: np.ndarray) -> None:
+        self.pca_ = PCA(n_components=min(self.n_components, len(x), x.shape[1])).fit(x)
+
+    def encode(self, x) -> np.ndarray:
+        """The codes of ``x`` (n, ...): (n, components)."""
+        return self.pca_.transform(self._checked(x))
+
+    def reconstruct(self, x) -> np.ndarray:
+        """Rebuild ``x`` (n, ...) from its codes, shaped like ``x``."""
+        codes = self.encode(x)
+        return self.pca_.inverse_transform(codes).reshape(np.shape(x))
+
+    def _score(self, x: np.ndarray) -> np.ndarray:
+        return np.abs(self.pca_.inverse_transform(self.pca_.transform(x)) - x).mean(axis=1)
 
 
-def baseline_scores(x_train_normal, x_test, seed: int = 42) -> dict[str, np.ndarray]:
-    """Scores of every classical detector, trained on normal examples only, keyed by name."""
-    return {
-        "Isolation Forest": isolation_forest_scores(x_train_normal, x_test, seed=seed),
-        "One-Class SVM": one_class_svm_scores(x_train_normal, x_test),
-        "PCA reconstruction": pca_reconstruction_scores(x_train_normal, x_test),
-        "k-nearest neighbours": knn_distance_scores(x_train_normal, x_test),
-    }
+# --------------------------------------------------------------------------- the registry
+
+
+def isolation_forest(seed: int = 42, n_estimators: int = 200) -> Detector:
+    """Isolation Forest: anomalies are isolated by few random splits (chapters 1 and 4)."""
+    return _Novelty(lambda n: IsolationForest(n_estimators=n_estimators, random_state=seed))
+
+
+def one_class_svm(seed: int = 42, nu: float = 0.05) -> Detector:
+    """One-Class SVM with an RBF kernel: distance outside the boundary around the normal data.
+
+    Deterministic; ``seed`` is accepted so that every constructor in :data:`DETECTORS`
+    takes the same arguments.
+    """
+    return _Novelty(lambda n: OneClassSVM(kernel="rbf", gamma="scale", nu=nu))
+
+
+def local_outlier_factor(seed: int = 42, n_neighbors: int = 20) -> Detector:
+    """Local Outlier Factor: how much sparser a point's neighbourhood is than its neighbours' (chapter 1).
+
+    Deterministic (``seed`` is ignored); ``n_neighbors`` is capped below the training size.
+    """
+    return _Novelty(lambda n: LocalOutlierFactor(n_neighbors=max(1, min(n_neighbors, n - 1)), novelty=True))
+
+
+def k_nearest_neighbours(seed: int = 42, n_neighbors: int = 5) -> Detector:
+    """:class:`KNNDistance` (chapter 4); deterministic, ``seed`` is ignored."""
+    return KNNDistance(n_neighbors)
+
+
+def pca_reconstruction(seed: int = 42, n_components: int = 8) -> Detector:
+    """:class:`PCAReconstruction` with an 8-number code, like the ECG autoencoders' (chapter 4)."""
+    return PCAReconstruction(n_components)
+
+
+#: Every detector by name: a constructor taking ``seed`` that returns an unfitted :class:`Detector`.
+DETECTORS: dict[str, Callable[..., Detector]] = {
+    "Isolation Forest": isolation_forest,
+    "One-Class SVM": one_class_svm,
+    "PCA reconstruction": pca_reconstruction,
+    "k-nearest neighbours": k_nearest_neighbours,
+    "Local Outlier Factor": local_outlier_factor,
+}
+
+#: The detectors that the ECG lab (chapter 4) and ``benchmarks/ecg.py`` compare with the autoencoders.
+LAB_DETECTORS = ("Isolation Forest", "One-Class SVM", "PCA reconstruction", "k-nearest neighbours")
+
+
+def fit_detectors(x_train_normal, seed: int = 42, names: Iterable[str] | None = None) -> dict[str, Detector]:
+    """Fit each detector of ``names`` (default :data:`LAB_DETECTORS`) once on normal examples.
+
+    Returns ``{name: fitted detector}`` for :func:`score_detectors`. Chapter 1 fits its
+    three once and scores a grid and the points; chapter 4 and ``benchmarks/ecg.py``
+    fit the lab's four and score test and validation beats.
+    """
+    names = list(LAB_DETECTORS if names is None else names)
+    unknown = [name for name in names if name not in DETECTORS]
+    if unknown or not names:
+        raise ValueError(f"names must be some of {list(DETECTORS)}, got {names}")
+    x_train_normal = _flat(x_train_normal, "x_train_normal")
+    return {name: DETECTORS[name](seed=seed).fit(x_train_normal) for name in names}
+
+
+def score_detectors(fitted: Mapping[str, Detector], x) -> dict[str, np.ndarray]:
+    """Score ``x`` (n, ...) with every fitted detector: ``{name: one score per example}``."""
+    if not isinstance(fitted, Mapping) or not fitted:
+        kind = type(fitted).__name__
+        raise ValueError(f"fitted must be a non-empty dict {{name: detector}} from fit_detectors, got a {kind}")
+    return {name: detector.score(x) for name, detector in fitted.items()}
+
+
+def baseline_scores(
+    x_train_normal, x_test, seed: int = 42, names: Iterable[str] | None = None
+) -> dict[str, np.ndarray]:
+    """Fit on normal examples and score ``x_test`` in one call (one set to score: chapter 4)."""
+    return score_detectors(fit_detectors(x_train_normal, seed, names), x_test)

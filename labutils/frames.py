@@ -1,8 +1,8 @@
 """Small helpers for video frames that data loaders, scoring and plotting all need.
 
-They live apart from the data set modules so that :mod:`labutils.scoring` and
+They live apart from the data set modules so that :mod:`labutils.video` and
 :mod:`labutils.plotting` can use them without importing a data set's loader. Used by
-chapters 4 and 6 (UCSD) through ``labutils.data``, which re-exports both.
+chapters 3 and 6 (UCSD) through ``labutils.data``, which re-exports both.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ def as_unit_frames(frames) -> np.ndarray:
     """Frames (..., height, width) as float32 in [0, 1]: uint8 is divided by 255, floats are kept.
 
     Takes one video (frames, height, width) or more axes in front (clips, batches of clips).
-    Chapters 3 and 6 turn decoded frames into model inputs with it (add ``[..., None]``
-    for the channel); :func:`labutils.data.ucsd_clips`, :mod:`labutils.scoring` and
+    :func:`labutils.video.stack_frames` turns decoded frames into model inputs with it
+    (chapters 3 and 6); :func:`labutils.data.ucsd_clips`, :mod:`labutils.video` and
     :mod:`labutils.plotting` use it too.
     """
     frames = np.asarray(frames)

@@ -14,7 +14,6 @@ from sklearn import metrics
 
 from labutils import settings
 from labutils.progress import progress_bar
-from labutils.frames import as_unit_frames, clip_starts
 from labutils.models import MinMaxScaling
 
 #: Share of the normal training examples held out for validation (see :mod:`labutils.settings`).
@@ -142,6 +141,27 @@ def reconstruction_errors(model: keras.Model, x, batch_size: int = 1024) -> np.n
     return difference.reshape(len(x), -1).mean(axis=1)
 
 
+def reconstruction_mse(model, x, targets=None, batch_size: int = 1024) -> float:
+    """Mean squared error between the reconstructions of ``x`` and ``targets`` (default: ``x``).
+
+    Averaged over every value of every example: chapter 2's "test reconstruction MSE".
+    ``model`` is a Keras autoencoder or anything with a ``reconstruct(x)`` method, such
+    as :class:`labutils.baselines.PCAReconstruction`, so that chapter 2 compares both
+    with one number. Pass clean ``targets`` for noisy ``x`` to score a denoiser.
+    """
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim < 2 or len(x) == 0:
+        raise ValueError(f"x must be a non-empty array of examples, got shape {x.shape}")
+    targets = x if targets is None else np.asarray(targets, dtype=np.float32)
+    if targets.shape != x.shape:
+        raise ValueError(f"targets must be shaped like x {x.shape}, got {targets.shape}")
+    if hasattr(model, "reconstruct"):
+        rebuilt = np.asarray(model.reconstruct(x), dtype=np.float32).reshape(x.shape)
+    else:
+        rebuilt = reconstruct(model, x, batch_size)
+    return float(np.mean((rebuilt - targets) ** 2))
+
+
 # --------------------------------------------------------------------------- thresholds
 
 
@@ -226,103 +246,3 @@ def _scores(scores) -> np.ndarray:
     if not np.all(np.isfinite(scores)):
         raise ValueError("scores contain NaN or infinite values")
     return scores
-
-
-# --------------------------------------------------------------------------- video (chapters 3 and 6)
-
-
-def reconstruct_video(model: keras.Model, frames, batch_size: int = 8) -> np.ndarray:
-    """Reconstruct every frame of one video: float32 (frames, height, width) in [0, 1].
-
-    ``frames`` is uint8 or [0, 1] float, shaped (frames, height, width). A frame model
-    (input (height, width, 1), chapter 3) sees each frame alone. A clip model (input
-    (clip_length, height, width, 1), chapter 6) sees consecutive clips; when the length
-    is not a multiple of the clip length, one more clip ends at the last frame and the
-    frames two clips share get the mean of both reconstructions.
-    """
-    frames = as_unit_frames(frames)
-    shape = tuple(model.input_shape[1:])
-    if shape[-3:-1] != frames.shape[1:]:
-        raise ValueError(f"{model.name} takes frames of {shape[-3:-1]}, the video's are {frames.shape[1:]}")
-    if len(shape) == 3:
-        return reconstruct(model, frames[..., None], batch_size)[..., 0]
-    clip_length = shape[0]
-    if len(frames) < clip_length:
-        raise ValueError(f"the video has {len(frames)} frames, fewer than one clip of {clip_length}")
-    starts = clip_starts(len(frames), clip_length)
-    if starts[-1] + clip_length < len(frames):
-        starts.append(len(frames) - clip_length)
-    clips = np.stack([frames[start : start + clip_length] for start in starts])[..., None]
-    reconstructed = reconstruct(model, clips, batch_size)[..., 0]
-    total = np.zeros_like(frames)
-    count = np.zeros(len(frames), dtype=np.float32)
-    for start, clip in zip(starts, reconstructed):
-        total[start : start + clip_length] += clip
-        count[start : start + clip_length] += 1
-    return total / count[:, None, None]
-
-
-def frame_errors(frames, reconstructions) -> np.ndarray:
-    """Per-frame reconstruction error e(t): the mean squared error over the frame's pixels."""
-    frames, reconstructions = as_unit_frames(frames), as_unit_frames(reconstructions)
-    if frames.shape != reconstructions.shape:
-        raise ValueError(f"frames {frames.shape} and reconstructions {reconstructions.shape} differ in shape")
-    return ((frames - reconstructions) ** 2).mean(axis=(1, 2))
-
-
-def regularity_scores(errors, normalisation: str = "max") -> np.ndarray:
-    """Regularity s(t) of one video's frames from their errors e(t): 1 = most regular.
-
-    ``"max"`` is Hasan et al. (2016)'s formula, s(t) = 1 - (e(t) - min e) / max e, which
-    keeps s in [min e / max e, 1]. ``"range"`` divides by max e - min e instead, as many
-    implementations do, stretching every video to [0, 1]. Chapter 6 uses ``"max"``;
-    anomaly scores are 1 - s(t). The ranking within one video is the same for both.
-    """
-    errors = np.asarray(errors, dtype=np.float64)
-    if errors.ndim != 1 or len(errors) == 0 or not np.all(np.isfinite(errors)) or (errors < 0).any():
-        raise ValueError("errors must be a non-empty 1-D array of finite, non-negative numbers")
-    if normalisation not in ("max", "range"):
-        raise ValueError(f"normalisation must be 'max' or 'range', got {normalisation!r}")
-    low, high = errors.min(), errors.max()
-    denominator = high if normalisation == "max" else high - low
-    if denominator == 0:
-        return np.ones_like(errors)
-    return 1.0 - (errors - low) / denominator
-
-
-def equal_error_rate(is_anomaly, scores) -> float:
-    """The equal error rate: where the false positive rate equals the miss rate (lower is better)."""
-    is_anomaly, scores = _labels(is_anomaly), _scores(scores)
-    if is_anomaly.all() or not is_anomaly.any():
-        raise ValueError("the equal error rate needs both normal and anomalous examples")
-    false_positive_rate, true_positive_rate, _ = metrics.roc_curve(is_anomaly, scores)
-    miss_rate = 1.0 - true_positive_rate
-    gap = false_positive_rate - miss_rate  # rises from -1 to 1 along the curve
-    after = int(np.argmax(gap >= 0))
-    before = max(after - 1, 0)
-    if gap[after] == gap[before]:
-        return float(false_positive_rate[after])
-    weight = -gap[before] / (gap[after] - gap[before])
-    return float(false_positive_rate[before] + weight * (false_positive_rate[after] - false_positive_rate[before]))
-
-
-def frame_level_evaluation(ground_truth: dict, anomaly_scores: dict) -> dict[str, float]:
-    """Frame-level ROC-AUC, PR-AUC and equal error rate pooled over all test videos.
-
-    ``ground_truth`` maps each video to its bool array of anomalous frames (as
-    :func:`labutils.data.ucsd_ground_truth` returns it), ``anomaly_scores`` maps the same
-    videos to one score per frame (higher = more anomalous, e.g. 1 - regularity).
-    """
-    if set(ground_truth) != set(anomaly_scores):
-        raise ValueError(f"the videos differ: {sorted(set(ground_truth) ^ set(anomaly_scores))}")
-    for video, labels in ground_truth.items():
-        if len(labels) != len(anomaly_scores[video]):
-            raise ValueError(f"{video}: {len(labels)} labels but {len(anomaly_scores[video])} scores")
-    videos = sorted(ground_truth)
-    is_anomaly = np.concatenate([ground_truth[video] for video in videos])
-    scores = np.concatenate([np.asarray(anomaly_scores[video], dtype=np.float64) for video in videos])
-    result = detection_metrics(is_anomaly, scores)
-    result["eer"] = equal_error_rate(is_anomaly, scores)
-    result["frames"] = len(is_anomaly)
-    result["anomalous_frames"] = int(is_anomaly.sum())
-    return result

@@ -5,7 +5,6 @@ Rows are named after what they train; each has a ``full`` profile (real data, me
 and a ``quick`` one (small data, a CPU, minutes). Change a number here and every notebook and
 benchmark that trains that model follows.
 
-====================  ==========================================================================
 row                   what it trains, and where
 ====================  ==========================================================================
 ``toy``               the toy autoencoder on two half-moons (chapter 1's toy detectors)
@@ -19,6 +18,22 @@ row                   what it trains, and where
                       UCSD video lab's comparison)
 ``ucsd_video``        the spatio-temporal (ConvLSTM) autoencoder on UCSD clips (the video lab)
 ====================  ==========================================================================
+=======
+====================  =======  ==========================================================
+row                   chapter  what it trains
+====================  =======  ==========================================================
+``toy``               1        the toy autoencoder on two half-moons
+``mnist``             2        vanilla, deep and convolutional autoencoders, code sizes,
+                               denoising
+``one_class_mnist``   2        one convolutional autoencoder per normal digit
+``ucsd_frames``       3, 6     the frame autoencoder on UCSD frames
+``ecg``               4        the ECG lab's dense and Conv1D autoencoders (the default of
+                               :func:`~labutils.scoring.fit_autoencoder`)
+``ecg_original``      4        the original lab's Conv1D model, trained as it was
+``ucsd_video``        6        the spatio-temporal (ConvLSTM) autoencoder on UCSD clips
+====================  =======  ==========================================================
+
+Chapters are numbered as the book's notebooks are (``03_image_anomaly``, ``04_ecg_lab``).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from keras import layers
 
-from labutils import data, models, scoring
+from labutils import baselines, data, models, scoring, settings
 
 
 def zero_model(shape=(4,)):
@@ -19,6 +19,30 @@ def test_reconstruction_errors_are_mean_absolute_errors():
     x = np.array([[1.0, -1.0, 2.0, 0.0], [0.0, 0.0, 0.0, 4.0]], dtype="float32")
     np.testing.assert_allclose(scoring.reconstruction_errors(zero_model(), x), [1.0, 1.0])
     np.testing.assert_allclose(scoring.reconstruction_errors(zero_model(), x, batch_size=1), [1.0, 1.0])
+
+
+def test_reconstruction_mse_of_a_model_a_denoiser_and_pca():
+    x = np.array([[1.0, -1.0, 2.0, 0.0], [0.0, 0.0, 0.0, 4.0]], dtype="float32")
+    assert scoring.reconstruction_mse(zero_model(), x) == pytest.approx(22 / 8)  # mean of x squared
+    assert scoring.reconstruction_mse(zero_model(), x, targets=np.ones_like(x)) == 1.0  # a denoiser's clean targets
+    line = np.column_stack([np.arange(10.0), 2 * np.arange(10.0)])
+    pca = baselines.PCAReconstruction(1).fit(line)  # anything with reconstruct(): rebuilds the line exactly
+    assert scoring.reconstruction_mse(pca, [[20.0, 40.0]]) == pytest.approx(0.0, abs=1e-9)
+    assert scoring.reconstruction_mse(pca, [[2.0, -1.0]]) == pytest.approx(2.5)  # half of |(2, -1)|^2 is lost
+    with pytest.raises(ValueError, match=r"targets must be shaped like x \(2, 4\), got \(2, 3\)"):
+        scoring.reconstruction_mse(zero_model(), x, targets=x[:, :3])
+    with pytest.raises(ValueError, match=r"x must be a non-empty array of examples, got shape \(0, 4\)"):
+        scoring.reconstruction_mse(zero_model(), np.zeros((0, 4)))
+
+
+def test_fit_autoencoder_takes_its_defaults_from_the_settings_row():
+    keras.utils.set_random_seed(0)
+    model = models.dense_autoencoder(4, hidden_units=(3,), latent_dim=2)
+    x = np.random.default_rng(0).random((20, 4)).astype("float32")
+    history = scoring.fit_autoencoder(model, x, "quick", lab="ecg_original", progress=False)
+    assert len(history.history["loss"]) == settings.get("ecg_original", "quick")["epochs"]  # no early stopping
+    with pytest.raises(ValueError, match="lab must be one of"):
+        scoring.fit_autoencoder(model, x, "quick", lab="nonsense", progress=False)
 
 
 def test_inputs_are_reshaped_to_the_model_and_bad_sizes_rejected():
@@ -126,61 +150,3 @@ def test_one_class_digits_autoencoder_flags_other_digits():
     errors = scoring.reconstruction_errors(model, test_images)
     assert errors.shape == (360,)
     assert scoring.detection_metrics(is_anomaly, errors)["roc_auc"] >= 0.9
-
-
-# --------------------------------------------------------------------------- video
-
-
-def test_regularity_scores_follow_hasan_and_the_range_variant():
-    errors = np.array([2.0, 4.0, 10.0])
-    np.testing.assert_allclose(scoring.regularity_scores(errors), [1.0, 0.8, 0.2])  # 1 - (e - 2) / 10
-    np.testing.assert_allclose(scoring.regularity_scores(errors, "range"), [1.0, 0.75, 0.0])
-    np.testing.assert_allclose(scoring.regularity_scores([3.0, 3.0]), [1.0, 1.0])
-    for bad in ([], [1.0, -1.0], [np.nan]):
-        with pytest.raises(ValueError):
-            scoring.regularity_scores(bad)
-    with pytest.raises(ValueError, match="normalisation"):
-        scoring.regularity_scores(errors, "mean")
-
-
-def test_equal_error_rate_on_hand_made_scores():
-    labels = np.array([0, 0, 0, 0, 1, 1, 1, 1], dtype=bool)
-    assert scoring.equal_error_rate(labels, [0, 1, 2, 3, 4, 5, 6, 7]) == 0.0
-    assert scoring.equal_error_rate(labels, [7, 6, 5, 4, 3, 2, 1, 0]) == 1.0
-    # one normal frame above one anomalous frame: the miss and false-alarm rates meet at 1/4
-    assert scoring.equal_error_rate(labels, [0, 1, 2, 5, 4, 6, 7, 8]) == pytest.approx(0.25)
-
-
-def test_frame_level_evaluation_pools_videos():
-    truth = {"Test001": np.array([0, 0, 1, 1], bool), "Test002": np.array([0, 1, 1], bool)}
-    scores = {"Test001": [0.1, 0.2, 0.8, 0.9], "Test002": [0.3, 0.7, 0.6]}
-    result = scoring.frame_level_evaluation(truth, scores)
-    assert result["roc_auc"] == 1.0 and result["eer"] == 0.0
-    assert result["frames"] == 7 and result["anomalous_frames"] == 4
-    with pytest.raises(ValueError, match="Test002"):
-        scoring.frame_level_evaluation(truth, {"Test001": scores["Test001"], "Test002": [0.1]})
-    with pytest.raises(ValueError, match="videos differ"):
-        scoring.frame_level_evaluation(truth, {"Test001": scores["Test001"]})
-
-
-def identity_model(input_shape) -> keras.Model:
-    inputs = keras.Input(input_shape)
-    return keras.Model(inputs, layers.Activation("linear")(inputs))
-
-
-def test_reconstruct_video_covers_every_frame_with_clips_or_frames():
-    frames = np.random.default_rng(0).integers(0, 256, (7, 5, 6), dtype=np.uint8)
-    for model in (identity_model((3, 5, 6, 1)), identity_model((5, 6, 1))):
-        reconstructed = scoring.reconstruct_video(model, frames)  # 7 frames, clips of 3: starts 0, 3 and 4
-        np.testing.assert_allclose(reconstructed, frames / 255.0, atol=1e-6)
-        np.testing.assert_allclose(scoring.frame_errors(frames, reconstructed), 0.0, atol=1e-10)
-    with pytest.raises(ValueError, match="frames of"):
-        scoring.reconstruct_video(identity_model((3, 4, 4, 1)), frames)
-    with pytest.raises(ValueError, match="fewer than one clip"):
-        scoring.reconstruct_video(identity_model((9, 5, 6, 1)), frames)
-
-
-def test_frame_errors_are_mean_squared_errors_per_frame():
-    frames = np.zeros((2, 2, 2), dtype=np.uint8)
-    reconstructions = np.array([np.full((2, 2), 0.5), [[1.0, 0.0], [0.0, 0.0]]], dtype=np.float32)
-    np.testing.assert_allclose(scoring.frame_errors(frames, reconstructions), [0.25, 0.25])

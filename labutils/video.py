@@ -1,0 +1,232 @@
+"""Score videos frame by frame: reconstructions, per-frame errors, regularity, frame-level metrics.
+
+Used by chapter 3 (``03_image_anomaly``: a frame autoencoder on UCSD frames), chapter 6
+(``06_ucsd_lab``: the spatio-temporal autoencoder on clips) and ``benchmarks/ucsd.py``.
+A video is a ``(frames, height, width)`` array, uint8 or float in [0, 1]; a data set is a
+dict ``{video name: frames}`` as :func:`labutils.data.ucsd_frames` returns it, and its
+labels a dict ``{video name: bool per frame}`` as :func:`labutils.data.ucsd_ground_truth`
+returns it. Anomaly is the positive class, as in :mod:`labutils.scoring`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import keras
+import numpy as np
+from sklearn import metrics
+
+from labutils import settings
+from labutils.frames import as_unit_frames, clip_starts
+from labutils.scoring import _labels, _scores, detection_metrics, reconstruct
+
+# --------------------------------------------------------------------------- reconstruction and errors
+
+
+def reconstruct_video(model: keras.Model, frames, batch_size: int = 8) -> np.ndarray:
+    """Reconstruct every frame of one video: float32 (frames, height, width) in [0, 1].
+
+    ``frames`` is uint8 or [0, 1] float, shaped (frames, height, width). A frame model
+    (input (height, width, 1), chapter 3) sees each frame alone. A clip model (input
+    (clip_length, height, width, 1), chapter 6) sees consecutive clips; when the length
+    is not a multiple of the clip length, one more clip ends at the last frame and the
+    frames two clips share get the mean of both reconstructions.
+    """
+    frames = as_unit_frames(frames)
+    shape = tuple(model.input_shape[1:])
+    if shape[-3:-1] != frames.shape[1:]:
+        raise ValueError(f"{model.name} takes frames of {shape[-3:-1]}, the video's are {frames.shape[1:]}")
+    if len(shape) == 3:
+        return reconstruct(model, frames[..., None], batch_size)[..., 0]
+    clip_length = shape[0]
+    if len(frames) < clip_length:
+        raise ValueError(f"the video has {len(frames)} frames, fewer than one clip of {clip_length}")
+    starts = clip_starts(len(frames), clip_length)
+    if starts[-1] + clip_length < len(frames):
+        starts.append(len(frames) - clip_length)
+    clips = np.stack([frames[start : start + clip_length] for start in starts])[..., None]
+    reconstructed = reconstruct(model, clips, batch_size)[..., 0]
+    total = np.zeros_like(frames)
+    count = np.zeros(len(frames), dtype=np.float32)
+    for start, clip in zip(starts, reconstructed):
+        total[start : start + clip_length] += clip
+        count[start : start + clip_length] += 1
+    return total / count[:, None, None]
+
+
+def frame_errors(frames, reconstructions) -> np.ndarray:
+    """Per-frame reconstruction error e(t): the mean squared error over the frame's pixels."""
+    frames, reconstructions = as_unit_frames(frames), as_unit_frames(reconstructions)
+    if frames.shape != reconstructions.shape:
+        raise ValueError(f"frames {frames.shape} and reconstructions {reconstructions.shape} differ in shape")
+    return ((frames - reconstructions) ** 2).mean(axis=(1, 2))
+
+
+def video_errors(
+    model: keras.Model, frames_by_video: Mapping[str, np.ndarray], batch_size: int = 8
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Reconstruct every video of a data set and score its frames: ``(reconstructions, errors)``.
+
+    Both are dicts keyed like ``frames_by_video``: float32 (frames, height, width) in
+    [0, 1] from :func:`reconstruct_video`, and e(t) per frame from :func:`frame_errors`.
+    Chapters 3 and 6 score their test videos with it.
+    """
+    _check_videos(frames_by_video, "frames_by_video")
+    reconstructions = {name: reconstruct_video(model, frames, batch_size) for name, frames in frames_by_video.items()}
+    errors = {name: frame_errors(frames_by_video[name], rebuilt) for name, rebuilt in reconstructions.items()}
+    return reconstructions, errors
+
+
+# --------------------------------------------------------------------------- training videos
+
+
+def split_videos(
+    frames_by_video: Mapping[str, np.ndarray], validation_fraction: float = settings.VALIDATION_FRACTION
+) -> tuple[list[str], list[str]]:
+    """Hold out whole videos for validation: ``(fit names, validation names)``.
+
+    Consecutive frames are near-copies, so a random split of frames would validate on
+    frames the model has practically seen. The last ``validation_fraction`` of the
+    videos, in the dict's order, is held out (at least one, and at least one is kept for
+    fitting). Chapters 3 and 6 split the training videos of their frame model with it.
+    """
+    _check_videos(frames_by_video, "frames_by_video")
+    if not 0.0 < validation_fraction < 1.0:
+        raise ValueError(f"validation_fraction must be between 0 and 1, got {validation_fraction}")
+    names = list(frames_by_video)
+    if len(names) < 2:
+        raise ValueError(f"frames_by_video holds one video ({names[0]}); a split needs at least 2")
+    count = min(max(1, round(validation_fraction * len(names))), len(names) - 1)
+    return names[:-count], names[-count:]
+
+
+def stack_frames(frames_by_video: Mapping[str, np.ndarray], names: Sequence[str] | None = None) -> np.ndarray:
+    """The frames of the ``names`` videos (default: all) as one model input: float32 (n, h, w, 1) in [0, 1].
+
+    What a frame autoencoder trains on (chapters 3 and 6), e.g. with the names that
+    :func:`split_videos` returns.
+    """
+    _check_videos(frames_by_video, "frames_by_video")
+    names = list(frames_by_video) if names is None else list(names)
+    if not names:
+        raise ValueError("names is empty: choose at least one video")
+    unknown = [name for name in names if name not in frames_by_video]
+    if unknown:
+        raise ValueError(f"names holds videos that frames_by_video lacks: {unknown}")
+    videos = [as_unit_frames(frames_by_video[name]) for name in names]
+    sizes = {video.shape[1:] for video in videos}
+    if len(sizes) > 1:
+        raise ValueError(f"the videos' frames differ in size: {sorted(sizes)}")
+    return np.concatenate(videos)[..., None]
+
+
+# --------------------------------------------------------------------------- an example to show
+
+
+def example_frames(
+    ground_truth: Mapping[str, np.ndarray],
+    masks: Mapping | None = None,
+    offsets: Sequence[int] = (-2, 0, 2),
+    normal_offsets: Sequence[int] = (0,),
+) -> tuple[str, list[int]]:
+    """Pick a test video to show and the frames to show of it: ``(video name, frame indices)``.
+
+    The video is the first with both normal and anomalous frames, preferring one that
+    has pixel ``masks``. The indices are its first normal frame plus each of
+    ``normal_offsets``, then the middle frame of its anomaly plus each of ``offsets``,
+    all kept inside the video. Chapters 3 and 6 draw frames, heatmaps and GIFs with them.
+    """
+    if not isinstance(ground_truth, Mapping):
+        kind, shape = type(ground_truth).__name__, getattr(ground_truth, "shape", None)
+        raise ValueError(f"ground_truth must be a dict {{video: bool per frame}}, got a {kind} (shape {shape})")
+    if not ground_truth:
+        raise ValueError("ground_truth is an empty dict: it holds no video")
+    offsets, normal_offsets = _offsets(offsets, "offsets"), _offsets(normal_offsets, "normal_offsets")
+    labels_by_video = {name: _labels(labels) for name, labels in ground_truth.items()}
+    mixed = [name for name, labels in labels_by_video.items() if labels.any() and not labels.all()]
+    if not mixed:
+        raise ValueError(f"no video in ground_truth has both normal and anomalous frames: {sorted(ground_truth)}")
+    name = next((name for name in mixed if masks is not None and name in masks), mixed[0])
+    labels = labels_by_video[name]
+    normal, anomalous = int(np.flatnonzero(~labels)[0]), int(np.flatnonzero(labels)[labels.sum() // 2])
+    last = len(labels) - 1
+    return name, [
+        *(min(max(normal + offset, 0), last) for offset in normal_offsets),
+        *(min(max(anomalous + offset, 0), last) for offset in offsets),
+    ]
+
+
+def _offsets(values, argument: str) -> list[int]:
+    values = list(values)
+    if not all(isinstance(value, (int, np.integer)) and not isinstance(value, bool) for value in values):
+        raise ValueError(f"{argument} must be whole numbers of frames, got {values}")
+    return [int(value) for value in values]
+
+
+def _check_videos(frames_by_video, argument: str) -> None:
+    if not isinstance(frames_by_video, Mapping):
+        kind, shape = type(frames_by_video).__name__, getattr(frames_by_video, "shape", None)
+        raise ValueError(f"{argument} must be a dict {{video: frames}}, got a {kind} (shape {shape})")
+    if not frames_by_video:
+        raise ValueError(f"{argument} is an empty dict: it holds no video")
+
+
+# --------------------------------------------------------------------------- scores and metrics
+
+
+def regularity_scores(errors, normalisation: str = "max") -> np.ndarray:
+    """Regularity s(t) of one video's frames from their errors e(t): 1 = most regular.
+
+    ``"max"`` is Hasan et al. (2016)'s formula, s(t) = 1 - (e(t) - min e) / max e, which
+    keeps s in [min e / max e, 1]. ``"range"`` divides by max e - min e instead, as many
+    implementations do, stretching every video to [0, 1]. Chapter 6 uses ``"max"``;
+    anomaly scores are 1 - s(t). The ranking within one video is the same for both.
+    """
+    errors = np.asarray(errors, dtype=np.float64)
+    if errors.ndim != 1 or len(errors) == 0 or not np.all(np.isfinite(errors)) or (errors < 0).any():
+        raise ValueError("errors must be a non-empty 1-D array of finite, non-negative numbers")
+    if normalisation not in ("max", "range"):
+        raise ValueError(f"normalisation must be 'max' or 'range', got {normalisation!r}")
+    low, high = errors.min(), errors.max()
+    denominator = high if normalisation == "max" else high - low
+    if denominator == 0:
+        return np.ones_like(errors)
+    return 1.0 - (errors - low) / denominator
+
+
+def equal_error_rate(is_anomaly, scores) -> float:
+    """The equal error rate: where the false positive rate equals the miss rate (lower is better)."""
+    is_anomaly, scores = _labels(is_anomaly), _scores(scores)
+    if is_anomaly.all() or not is_anomaly.any():
+        raise ValueError("the equal error rate needs both normal and anomalous examples")
+    false_positive_rate, true_positive_rate, _ = metrics.roc_curve(is_anomaly, scores)
+    miss_rate = 1.0 - true_positive_rate
+    gap = false_positive_rate - miss_rate  # rises from -1 to 1 along the curve
+    after = int(np.argmax(gap >= 0))
+    before = max(after - 1, 0)
+    if gap[after] == gap[before]:
+        return float(false_positive_rate[after])
+    weight = -gap[before] / (gap[after] - gap[before])
+    return float(false_positive_rate[before] + weight * (false_positive_rate[after] - false_positive_rate[before]))
+
+
+def frame_level_evaluation(ground_truth: dict, anomaly_scores: dict) -> dict[str, float]:
+    """Frame-level ROC-AUC, PR-AUC and equal error rate pooled over all test videos.
+
+    ``ground_truth`` maps each video to its bool array of anomalous frames (as
+    :func:`labutils.data.ucsd_ground_truth` returns it), ``anomaly_scores`` maps the same
+    videos to one score per frame (higher = more anomalous, e.g. 1 - regularity).
+    """
+    if set(ground_truth) != set(anomaly_scores):
+        raise ValueError(f"the videos differ: {sorted(set(ground_truth) ^ set(anomaly_scores))}")
+    for video, labels in ground_truth.items():
+        if len(labels) != len(anomaly_scores[video]):
+            raise ValueError(f"{video}: {len(labels)} labels but {len(anomaly_scores[video])} scores")
+    videos = sorted(ground_truth)
+    is_anomaly = np.concatenate([ground_truth[video] for video in videos])
+    scores = np.concatenate([np.asarray(anomaly_scores[video], dtype=np.float64) for video in videos])
+    result = detection_metrics(is_anomaly, scores)
+    result["eer"] = equal_error_rate(is_anomaly, scores)
+    result["frames"] = len(is_anomaly)
+    result["anomalous_frames"] = int(is_anomaly.sum())
+    return result

@@ -1,0 +1,33 @@
+"""labutils.settings: one row per lab and profile, copies that callers may change."""
+
+from __future__ import annotations
+
+import pytest
+
+from labutils import settings
+
+
+def test_every_row_has_both_profiles_and_the_shared_validation_share():
+    for lab in settings.LABS:
+        for profile in ("quick", "full"):
+            row = settings.get(lab, profile)
+            assert row["epochs"] >= 1 and row["batch_size"] >= 1, (lab, profile)
+            assert row["validation_fraction"] == settings.VALIDATION_FRACTION == 0.15
+    assert set(settings.table("quick")) == set(settings.LABS)
+
+
+def test_rows_the_chapters_rely_on():
+    assert settings.get("ecg_original", "full") == {
+        "epochs": 20, "batch_size": 512, "patience": 0, "validation_fraction": 0.15
+    }
+    assert settings.get("ucsd_frames", "quick")["image_size"] == 60
+    assert settings.get("toy", "quick")["learning_rate"] == 3e-3
+
+
+def test_get_returns_a_copy_and_reads_the_profile(monkeypatch):
+    settings.get("ucsd_video", "quick")["filters"] = None
+    assert settings.get("ucsd_video", "quick")["filters"] == (32, 16)
+    monkeypatch.setenv("LAB_PROFILE", "quick")
+    assert settings.get("mnist") == settings.get("mnist", "quick")
+    with pytest.raises(ValueError, match="lab must be one of"):
+        settings.get("ucsd", "quick")

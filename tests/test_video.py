@@ -1,0 +1,192 @@
+"""labutils.video: reconstructions, errors, regularity and metrics of videos on hand-made frames."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+from keras import layers
+
+from labutils import video
+
+
+def identity_model(input_shape) -> keras.Model:
+    inputs = keras.Input(input_shape)
+    return keras.Model(inputs, layers.Activation("linear")(inputs))
+
+
+def zero_model(input_shape) -> keras.Model:
+    inputs = keras.Input(input_shape)
+    return keras.Model(inputs, layers.Lambda(lambda tensor: tensor * 0.0)(inputs))
+
+
+def clip_mean_model(input_shape) -> keras.Model:
+    """Rebuilds every frame of a clip as the clip's mean frame: each clip leaves its own mark."""
+    inputs = keras.Input(input_shape)
+    mean = layers.Lambda(lambda clip: keras.ops.mean(clip, axis=1, keepdims=True) + clip * 0.0)(inputs)
+    return keras.Model(inputs, mean)
+
+
+# --------------------------------------------------------------------------- reconstruction and errors
+
+
+def test_reconstruct_video_covers_every_frame_with_clips_or_frames():
+    frames = np.random.default_rng(0).integers(0, 256, (7, 5, 6), dtype=np.uint8)
+    for model in (identity_model((3, 5, 6, 1)), identity_model((5, 6, 1))):
+        reconstructed = video.reconstruct_video(model, frames)  # 7 frames, clips of 3: starts 0, 3 and 4
+        np.testing.assert_allclose(reconstructed, frames / 255.0, atol=1e-6)
+        np.testing.assert_allclose(video.frame_errors(frames, reconstructed), 0.0, atol=1e-10)
+    with pytest.raises(ValueError, match="frames of"):
+        video.reconstruct_video(identity_model((3, 4, 4, 1)), frames)
+    with pytest.raises(ValueError, match="fewer than one clip"):
+        video.reconstruct_video(identity_model((9, 5, 6, 1)), frames)
+
+
+def test_frames_two_clips_share_get_the_mean_of_both_reconstructions():
+    # frame t is uniformly t / 10; clips of 3 start at 0, 3 and 4 (the last one ends at the last frame)
+    frames = np.repeat(np.arange(7, dtype=np.float32)[:, None, None] / 10, 4, axis=1).reshape(7, 2, 2)
+    rebuilt = video.reconstruct_video(clip_mean_model((3, 2, 2, 1)), frames)
+    # clip means 0.1, 0.4 and 0.5; frames 4 and 5 are in the last two clips: (0.4 + 0.5) / 2
+    # (keeping the last clip's reconstruction would give 0.5, the first's 0.4)
+    expected = np.array([0.1, 0.1, 0.1, 0.4, 0.45, 0.45, 0.5], dtype=np.float32)
+    np.testing.assert_allclose(rebuilt, np.broadcast_to(expected[:, None, None], (7, 2, 2)), atol=1e-6)
+
+
+def test_frame_errors_are_mean_squared_errors_per_frame():
+    frames = np.zeros((2, 2, 2), dtype=np.uint8)
+    reconstructions = np.array([np.full((2, 2), 0.5), [[1.0, 0.0], [0.0, 0.0]]], dtype=np.float32)
+    np.testing.assert_allclose(video.frame_errors(frames, reconstructions), [0.25, 0.25])
+    with pytest.raises(ValueError, match="differ in shape"):
+        video.frame_errors(frames, reconstructions[:1])
+
+
+def test_video_errors_reconstruct_and_score_every_video():
+    videos = {"Test001": np.full((3, 4, 5), 0.5, np.float32), "Test002": np.full((2, 4, 5), 0.2, np.float32)}
+    reconstructions, errors = video.video_errors(zero_model((4, 5, 1)), videos)
+    assert list(reconstructions) == list(errors) == ["Test001", "Test002"]
+    assert reconstructions["Test001"].shape == (3, 4, 5) and reconstructions["Test002"].shape == (2, 4, 5)
+    np.testing.assert_allclose(errors["Test001"], [0.25, 0.25, 0.25])
+    np.testing.assert_allclose(errors["Test002"], [0.04, 0.04], rtol=1e-6)
+    with pytest.raises(ValueError, match=r"frames_by_video must be a dict .*ndarray \(shape \(3, 4, 5\)\)"):
+        video.video_errors(zero_model((4, 5, 1)), videos["Test001"])
+    with pytest.raises(ValueError, match="frames_by_video is an empty dict"):
+        video.video_errors(zero_model((4, 5, 1)), {})
+
+
+# --------------------------------------------------------------------------- training videos
+
+
+def named_videos(count: int, frames: int = 2, size: tuple[int, int] = (3, 4)) -> dict[str, np.ndarray]:
+    return {f"Train{index:03d}": np.full((frames, *size), index, np.uint8) for index in range(1, count + 1)}
+
+
+def test_split_videos_holds_out_the_last_whole_videos():
+    assert video.split_videos(named_videos(7)) == ([f"Train{i:03d}" for i in range(1, 7)], ["Train007"])  # 15%
+    assert video.split_videos(named_videos(4), 0.5) == (["Train001", "Train002"], ["Train003", "Train004"])
+    assert video.split_videos(named_videos(3), 0.01) == (["Train001", "Train002"], ["Train003"])  # at least one
+    assert video.split_videos(named_videos(3), 0.99) == (["Train001"], ["Train002", "Train003"])  # one kept
+
+
+@pytest.mark.parametrize(
+    ("videos", "fraction", "message"),
+    [
+        (named_videos(3), 0.0, "validation_fraction must be between 0 and 1, got 0.0"),
+        (named_videos(3), 1.0, "validation_fraction must be between 0 and 1, got 1.0"),
+        (named_videos(1), 0.5, r"holds one video \(Train001\)"),
+        ({}, 0.5, "empty dict"),
+        (np.zeros((3, 4, 5)), 0.5, r"must be a dict .*shape \(3, 4, 5\)"),
+    ],
+)
+def test_split_videos_rejects_bad_input(videos, fraction, message):
+    with pytest.raises(ValueError, match=message):
+        video.split_videos(videos, fraction)
+
+
+def test_stack_frames_makes_one_model_input_of_the_named_videos():
+    videos = named_videos(3)
+    stacked = video.stack_frames(videos, ["Train003", "Train001"])
+    assert stacked.shape == (4, 3, 4, 1) and stacked.dtype == np.float32
+    np.testing.assert_allclose(stacked[:, 0, 0, 0], np.array([3, 3, 1, 1]) / 255)
+    assert video.stack_frames(videos).shape == (6, 3, 4, 1)
+    with pytest.raises(ValueError, match=r"lacks: \['Test001'\]"):
+        video.stack_frames(videos, ["Train001", "Test001"])
+    with pytest.raises(ValueError, match="names is empty"):
+        video.stack_frames(videos, [])
+    with pytest.raises(ValueError, match="differ in size"):
+        video.stack_frames({**videos, "Train004": np.zeros((2, 5, 5), np.uint8)})
+    with pytest.raises(ValueError, match="empty dict"):
+        video.stack_frames({})
+
+
+# --------------------------------------------------------------------------- an example to show
+
+
+GROUND_TRUTH = {
+    "Test001": np.zeros(8, bool),  # nothing to show
+    "Test002": np.array([0, 0, 0, 1, 1, 1, 1, 0], bool),
+    "Test003": np.array([0, 1, 1, 1, 1, 1], bool),
+    "Test004": np.ones(5, bool),  # every frame anomalous: no normal frame to show
+}
+
+
+def test_example_frames_picks_a_mixed_video_and_keeps_indices_inside_it():
+    # Test002: first normal frame 0; anomalous frames 3-6, the middle one is 5
+    assert video.example_frames(GROUND_TRUTH) == ("Test002", [0, 3, 5, 7])
+    assert video.example_frames(GROUND_TRUTH, offsets=(-20, 19), normal_offsets=()) == ("Test002", [0, 7])
+    assert video.example_frames(GROUND_TRUTH, offsets=(-1, 0, 1), normal_offsets=(-1, 0, 1)) == (
+        "Test002", [0, 0, 1, 4, 5, 6],
+    )
+    # a video with pixel masks wins; Test003: normal frame 0, anomalous 1-5, middle 3
+    assert video.example_frames(GROUND_TRUTH, masks={"Test003": None}) == ("Test003", [0, 1, 3, 5])
+
+
+@pytest.mark.parametrize(
+    ("ground_truth", "arguments", "message"),
+    [
+        ({}, {}, "ground_truth is an empty dict"),
+        (np.zeros((2, 8), bool), {}, r"ground_truth must be a dict .*ndarray \(shape \(2, 8\)\)"),
+        ({"Test001": np.zeros(4, bool), "Test004": np.ones(4, bool)}, {}, "no video in ground_truth has both"),
+        (GROUND_TRUTH, {"offsets": (0.5,)}, r"offsets must be whole numbers of frames, got \[0.5\]"),
+        (GROUND_TRUTH, {"normal_offsets": (True,)}, "normal_offsets must be whole numbers"),
+    ],
+)
+def test_example_frames_rejects_bad_input(ground_truth, arguments, message):
+    with pytest.raises(ValueError, match=message):
+        video.example_frames(ground_truth, **arguments)
+
+
+# --------------------------------------------------------------------------- scores and metrics
+
+
+def test_regularity_scores_follow_hasan_and_the_range_variant():
+    errors = np.array([2.0, 4.0, 10.0])
+    np.testing.assert_allclose(video.regularity_scores(errors), [1.0, 0.8, 0.2])  # 1 - (e - 2) / 10
+    np.testing.assert_allclose(video.regularity_scores(errors, "range"), [1.0, 0.75, 0.0])
+    np.testing.assert_allclose(video.regularity_scores([3.0, 3.0]), [1.0, 1.0])
+    for bad in ([], [1.0, -1.0], [np.nan]):
+        with pytest.raises(ValueError):
+            video.regularity_scores(bad)
+    with pytest.raises(ValueError, match="normalisation"):
+        video.regularity_scores(errors, "mean")
+
+
+def test_equal_error_rate_on_hand_made_scores():
+    labels = np.array([0, 0, 0, 0, 1, 1, 1, 1], dtype=bool)
+    assert video.equal_error_rate(labels, [0, 1, 2, 3, 4, 5, 6, 7]) == 0.0
+    assert video.equal_error_rate(labels, [7, 6, 5, 4, 3, 2, 1, 0]) == 1.0
+    # one normal frame above one anomalous frame: the miss and false-alarm rates meet at 1/4
+    assert video.equal_error_rate(labels, [0, 1, 2, 5, 4, 6, 7, 8]) == pytest.approx(0.25)
+    with pytest.raises(ValueError, match="needs both normal and anomalous"):
+        video.equal_error_rate(np.ones(3, bool), [0.1, 0.2, 0.3])
+
+
+def test_frame_level_evaluation_pools_videos():
+    truth = {"Test001": np.array([0, 0, 1, 1], bool), "Test002": np.array([0, 1, 1], bool)}
+    scores = {"Test001": [0.1, 0.2, 0.8, 0.9], "Test002": [0.3, 0.7, 0.6]}
+    result = video.frame_level_evaluation(truth, scores)
+    assert result["roc_auc"] == 1.0 and result["eer"] == 0.0
+    assert result["frames"] == 7 and result["anomalous_frames"] == 4
+    with pytest.raises(ValueError, match="Test002"):
+        video.frame_level_evaluation(truth, {"Test001": scores["Test001"], "Test002": [0.1]})
+    with pytest.raises(ValueError, match="videos differ"):
+        video.frame_level_evaluation(truth, {"Test001": scores["Test001"]})
