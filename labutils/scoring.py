@@ -20,12 +20,27 @@ from labutils.models import MinMaxScaling
 VALIDATION_FRACTION = settings.VALIDATION_FRACTION
 
 
-def as_model_input(model: keras.Model, x) -> np.ndarray:
-    """Return ``x`` as float32 reshaped to the model's input, e.g. (n, 140) → (n, 140, 1)."""
-    x = np.asarray(x, dtype=np.float32)
+def as_model_input(model: keras.Model, x, name: str = "x") -> np.ndarray:
+    """Return ``x`` as float32 reshaped to the model's input, e.g. (n, 140) → (n, 140, 1).
+
+    Raises ``ValueError`` naming ``name`` (the caller's argument) and the caller's shape for
+    anything that is not a non-empty array of finite numbers, one example per row.
+    """
     shape = tuple(model.input_shape[1:])
+    try:
+        x = np.asarray(x, dtype=np.float32)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an array of numbers, got {type(x).__name__}") from None
     if x.ndim == 0 or int(np.prod(x.shape[1:])) != int(np.prod(shape)):
-        raise ValueError(f"{model.name} takes examples of shape {shape}, got an array of shape {x.shape}")
+        hint = f" (one example? pass {name}[None])" if x.shape == shape else ""
+        raise ValueError(
+            f"{model.name} takes examples of shape {shape}; {name} has shape {x.shape}{hint}"
+        )
+    if len(x) == 0:
+        raise ValueError(f"{name} is empty (shape {x.shape}): nothing to score or train on")
+    if not np.all(np.isfinite(x)):
+        bad = int(np.size(x) - np.count_nonzero(np.isfinite(x)))
+        raise ValueError(f"{name} (shape {x.shape}) holds {bad} NaN or infinite values")
     return x.reshape((len(x), *shape))
 
 
@@ -95,11 +110,11 @@ def fit_autoencoder(
     if epochs < 1 or batch_size < 1:
         raise ValueError(f"epochs and batch_size must be positive, got {epochs}, {batch_size}")
 
+    x_normal = as_model_input(model, x_normal, "x_normal")  # checked as the caller passed it
     if validation_data is None:
         x_train, x_validation = split_normal(x_normal, defaults["validation_fraction"], seed=seed)
     else:
-        x_train, x_validation = np.asarray(x_normal), np.asarray(validation_data)
-    x_train, x_validation = as_model_input(model, x_train), as_model_input(model, x_validation)
+        x_train, x_validation = x_normal, as_model_input(model, validation_data, "validation_data")
     for scaling in _scaling_layers(model):
         scaling.adapt(x_train)
 
@@ -136,9 +151,9 @@ def reconstruction_errors(model: keras.Model, x, batch_size: int = 1024) -> np.n
     Higher means more anomalous. In the units of ``x`` (the ECG models undo their own
     scaling), averaged over every value of an example.
     """
-    x = np.asarray(x, dtype=np.float32)
-    difference = np.abs(reconstruct(model, x, batch_size) - x)
-    return difference.reshape(len(x), -1).mean(axis=1)
+    x_input = as_model_input(model, x)
+    difference = np.abs(reconstruct(model, x_input, batch_size) - x_input)
+    return difference.reshape(len(x_input), -1).mean(axis=1)
 
 
 def reconstruction_mse(model, x, targets=None, batch_size: int = 1024) -> float:
