@@ -54,14 +54,29 @@ def test_only_keras_3_api(path):
         assert forbidden not in code, f"{path.name} uses {forbidden}"
 
 
+@pytest.fixture(scope="module")
+def executed(request) -> dict:
+    """The selected notebooks, run once, two at a time, into the quick book's execution cache.
+
+    One execution serves the tests and the book: each notebook runs (in a scratch folder,
+    importing this checkout's labutils) into the cache where `make book` finds it; a result
+    already there for the same code, labutils and lock is reused. See tools/execute_notebooks.py.
+    """
+    selected = [
+        item.callspec.params["path"]
+        for item in request.session.items
+        if getattr(item, "originalname", None) == "test_runs_top_to_bottom_in_quick_profile"
+    ]
+    return execute_notebooks.execute_all(selected, profile="quick")
+
+
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
-def test_runs_top_to_bottom_in_quick_profile(path):
-    # One execution serves the tests and the book: the notebook runs (in a scratch folder,
-    # importing this checkout's labutils) into the quick book's execution cache, where
-    # `make book` finds it; a result already there for the same code, labutils and lock is
-    # reused. See tools/execute_notebooks.py.
-    notebook, how = execute_notebooks.execute(path, profile="quick")
+def test_runs_top_to_bottom_in_quick_profile(path, executed):
+    result = executed[path.resolve()]
+    if isinstance(result, Exception):
+        pytest.fail(str(result), pytrace=False)
+    notebook, how = result
     print(f"{path.name}: {how}")
     text = "\n".join(
         output.get("text", "") for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs
@@ -109,14 +124,21 @@ def test_one_execution_serves_the_tests_and_the_book(tmp_path, monkeypatch):
     monkeypatch.delenv("LAB_PROFILE", raising=False)
     root = tmp_path / "repo"
     path = _tiny_repository(root)
-    notebook, how = execute_notebooks.execute(path, "quick", root)
+    broken = root / "notebooks" / "broken.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell("raise ValueError('boom')"))
+    nbformat.write(notebook, broken)
+    results = execute_notebooks.execute_all([path, broken], "quick", root, jobs=2)
+    assert isinstance(results[broken], execute_notebooks.NotebookFailed) and "boom" in str(results[broken])
+    notebook, how = results[path]
     assert how == "executed"
+    assert len(execute_notebooks.prepare("quick", root).list_cache_records()) == 1, "a failed run was cached"
     seen = json.loads(notebook.cells[1].outputs[0]["text"])
     assert seen["LAB_PROFILE"] == "quick" and seen["TQDM_MININTERVAL"] == "3600"
     assert not Path(seen["cwd"]).is_relative_to(root), "the notebook ran inside the repository"
     assert not Path(seen["LABUTILS_DATA_DIR"]).is_relative_to(root)
     assert str(root) in seen["path"][:3], "the kernel does not import this checkout's labutils first"
-    written = sorted(p.name for p in root.iterdir())
+    written = sorted(p.name for p in root.iterdir())  # nothing but the build
     assert written == ["_build", "_config.yml", "labutils", "notebooks", "requirements.lock"], written
 
     assert execute_notebooks.execute(path, "quick", root)[1] == "cached"

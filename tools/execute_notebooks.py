@@ -28,18 +28,21 @@ Every execution runs the same way, whoever asks for it:
     python tools/execute_notebooks.py [--profile quick|full] [NOTEBOOK ...]
 
 executes the given notebooks (default: every notebook in ``_toc.yml``) that the cache
-lacks, and says which ones it took from the cache.
+lacks, two at a time in the quick profile (see :func:`default_jobs`), and says which ones
+it took from the cache.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
@@ -109,54 +112,118 @@ def kernel_environment(profile: str, scratch: Path, root: Path = ROOT) -> dict[s
     return env
 
 
-def execute(path: Path, profile: str = "quick", root: Path = ROOT) -> tuple[nbformat.NotebookNode, str]:
-    """Return the notebook with its outputs and ``"cached"`` or ``"executed"``.
+class NotebookFailed(RuntimeError):
+    """A notebook did not run to the end; the message holds the failing cell's traceback."""
 
-    Looks the notebook up in the book's cache and executes it only on a miss; a successful
-    run is stored there for ``make book``. A failing cell raises nbclient's
-    ``CellExecutionError`` (with the traceback) and nothing is cached.
+
+def default_jobs(profile: str) -> int:
+    """Notebooks run at once: two in the quick profile, one in the full profile.
+
+    In the quick profile much of a notebook's time is single-threaded (kernel start,
+    imports, data generation, figures), so two at a time finish sooner even on two cores;
+    ``LAB_NOTEBOOK_JOBS`` overrides. Full-profile notebooks each want the whole GPU.
     """
-    path = Path(path).resolve()
-    cache = prepare(profile, root)
-    # Read exactly as myst-nb does (nbformat, version 4), so both compute the same key.
-    notebook = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
-    try:
-        _, merged = cache.merge_match_into_notebook(notebook)
-    except KeyError:
-        pass
-    else:
-        return merged, "cached"
-    with tempfile.TemporaryDirectory(prefix=f"{path.stem}-") as folder:
+    configured = os.environ.get("LAB_NOTEBOOK_JOBS")
+    if configured:
+        return max(1, int(configured))
+    return min(2, os.cpu_count() or 1) if profile == "quick" else 1
+
+
+def _run(source: str, name: str, profile: str, root: str) -> tuple[str | None, str | None, float]:
+    """In a worker process: execute one notebook; return (executed notebook, error, seconds)."""
+    notebook = nbformat.reads(source, as_version=4)
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix=f"{Path(name).stem}-") as folder:
         scratch = Path(folder)
         client = NotebookClient(
             notebook,
-            timeout=execution_timeout(root),
+            timeout=execution_timeout(Path(root)),
             allow_errors=False,
             record_timing=False,  # timings in cell metadata would change the cache key
             resources={"metadata": {"path": str(scratch)}},
         )
-        start = time.perf_counter()
-        client.execute(env=kernel_environment(profile, scratch, root))
-        seconds = time.perf_counter() - start
-    cache.cache_notebook_bundle(
-        CacheBundleIn(notebook, str(path), data={"execution_seconds": seconds}),
-        check_validity=False,
-        overwrite=True,
-    )
-    return notebook, "executed"
+        try:
+            client.execute(env=kernel_environment(profile, scratch, Path(root)))
+        except Exception as error:  # the cell's traceback is in the message; nothing is cached
+            return None, f"{name} failed: {type(error).__name__}: {error}", time.perf_counter() - start
+    return nbformat.writes(notebook), None, time.perf_counter() - start
+
+
+def execute_all(
+    paths: list[Path], profile: str = "quick", root: Path = ROOT, jobs: int | None = None, report=None
+) -> dict[Path, tuple[nbformat.NotebookNode, str] | NotebookFailed]:
+    """Return, for each notebook, its outputs and ``"cached"`` or ``"executed"``, or its failure.
+
+    Looks each notebook up in the book's cache and executes those it lacks, ``jobs`` at a
+    time, each in its own process; successful runs are stored for ``make book``.
+    ``report(path, how, seconds)`` is called as each one finishes.
+    """
+    cache = prepare(profile, root)
+    results: dict[Path, tuple[nbformat.NotebookNode, str] | NotebookFailed] = {}
+    missing = {}
+    for path in (Path(path).resolve() for path in paths):
+        # Read exactly as myst-nb does (nbformat, version 4), so both compute the same key.
+        source = path.read_text(encoding="utf-8")
+        try:
+            _, merged = cache.merge_match_into_notebook(nbformat.reads(source, as_version=4))
+        except KeyError:
+            missing[path] = source
+        else:
+            results[path] = (merged, "cached")
+            if report:
+                report(path, "cached", 0.0)
+    if not missing:
+        return results
+    # Workers only execute; this process alone reads and writes the cache's database.
+    context = multiprocessing.get_context("spawn")  # never fork a process that may hold TensorFlow
+    workers = min(jobs or default_jobs(profile), len(missing))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {
+            pool.submit(_run, source, path.name, profile, str(root)): path for path, source in missing.items()
+        }
+        for future in as_completed(futures):
+            path = futures[future]
+            executed, error, seconds = future.result()
+            if error is not None:
+                results[path] = NotebookFailed(error)
+            else:
+                notebook = nbformat.reads(executed, as_version=4)
+                cache.cache_notebook_bundle(
+                    CacheBundleIn(notebook, str(path), data={"execution_seconds": seconds}),
+                    check_validity=False,
+                    overwrite=True,
+                )
+                results[path] = (notebook, "executed")
+            if report:
+                report(path, "failed" if error else "executed", seconds)
+    return results
+
+
+def execute(path: Path, profile: str = "quick", root: Path = ROOT) -> tuple[nbformat.NotebookNode, str]:
+    """One notebook: its outputs and ``"cached"`` or ``"executed"``; raises :class:`NotebookFailed`."""
+    (result,) = execute_all([path], profile, root).values()
+    if isinstance(result, NotebookFailed):
+        raise result
+    return result
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--profile", default=os.environ.get("LAB_PROFILE", "quick"), choices=("quick", "full"))
+    parser.add_argument("--jobs", type=int, help="notebooks at once (default: 2 in quick, 1 in full)")
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook in _toc.yml")
     args = parser.parse_args(argv)
     from tools import toc
 
-    for path in args.notebooks or toc.notebooks():
-        start = time.perf_counter()
-        _, how = execute(path, args.profile)
-        print(f"{path.name}: {how} ({time.perf_counter() - start:.0f} s, {args.profile} profile)", flush=True)
+    def report(path: Path, how: str, seconds: float) -> None:
+        print(f"{path.name}: {how} ({seconds:.0f} s, {args.profile} profile)", flush=True)
+
+    results = execute_all(args.notebooks or toc.notebooks(), args.profile, jobs=args.jobs, report=report)
+    failures = [result for result in results.values() if isinstance(result, NotebookFailed)]
+    for failure in failures:
+        print(failure, file=sys.stderr)
+    if failures:
+        raise SystemExit(f"{len(failures)} notebook(s) failed")
 
 
 if __name__ == "__main__":
