@@ -23,6 +23,7 @@ import os
 # students; errors still show. Must be set before TensorFlow is first imported.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+#: The package version: pyproject.toml reads it from here (setuptools dynamic version).
 __version__ = "0.1.0"
 
 #: The course repository. Notebooks' badges and setup cells and ``_config.yml`` use the

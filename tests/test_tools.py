@@ -44,3 +44,25 @@ def test_set_revision_changes_every_setup_cell_and_labutils(tmp_path, monkeypatc
         assert 'REVISION = "v1.0"' in setup, path.name
     with pytest.raises(SystemExit, match="not a branch or tag"):
         set_revision.main("v1.0; rm -rf /")
+
+
+def test_the_toc_is_the_one_list_of_notebooks_and_slide_pages(tmp_path):
+    from tools import toc
+
+    (tmp_path / "book").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "book" / "intro.md").write_text("# Welcome\n")
+    (tmp_path / "book" / "chapter.md").write_text("# A chapter\n\n## A section\n")
+    (tmp_path / "book" / "references.md").write_text("# References\n\n```{bibliography}\n```\n")
+    (tmp_path / "notebooks" / "01_lab.ipynb").write_text("{}")
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: book/intro\nparts:\n"
+        "  - caption: One\n    chapters:\n      - file: book/chapter\n        sections:\n"
+        "          - file: notebooks/01_lab\n"
+        "  - caption: Reference\n    chapters:\n      - file: book/references\n"
+    )
+    assert toc.notebooks(tmp_path) == [tmp_path / "notebooks" / "01_lab.ipynb"]
+    assert toc.reading_pages(tmp_path) == [tmp_path / "book" / "chapter.md"]
+    (tmp_path / "notebooks" / "01_lab.ipynb").unlink()
+    with pytest.raises(FileNotFoundError, match="notebooks/01_lab"):
+        toc.documents(tmp_path)

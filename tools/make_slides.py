@@ -3,8 +3,9 @@
 Reads the notebooks that ``make book`` executed (so the slides show the book's figures
 and tables), drops stderr output (TensorFlow's start-up notices) and writes
 ``<output>/<notebook>.slides.html``; cells are tagged by ``tools/tag_slides.py``. The
-reading pages in ``book/`` (chapters 1, 2 and 5) become decks too, one slide per
-section, without their exercises.
+reading pages that ``_toc.yml`` lists (chapters 1, 2 and 5 today; not the landing page
+or the bibliography, see ``tools/toc.py``) become decks too, one slide per section,
+without their exercises.
 
     python tools/make_slides.py _build/quick/_build/jupyter_execute/notebooks _build/quick/slides
 """
@@ -18,9 +19,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import SlidesExporter
 
-
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ("anomaly_detection", "autoencoders", "video_anomalies")  # chapter pages in book/
 
 
 def page_notebook(path: Path) -> nbformat.NotebookNode:
@@ -41,13 +40,15 @@ def page_notebook(path: Path) -> nbformat.NotebookNode:
 
 
 def main(source: Path, output: Path) -> None:
+    from tools import toc
+
     notebooks = sorted(source.glob("*.ipynb"))
     if not notebooks:
         raise SystemExit(f"no executed notebooks in {source}: run `make book` first")
     output.mkdir(parents=True, exist_ok=True)
     exporter = SlidesExporter(reveal_scroll=True, exclude_input_prompt=True, exclude_output_prompt=True)
     decks = [(path.stem, nbformat.read(path, as_version=4)) for path in notebooks]
-    decks += [(name, page_notebook(ROOT / "book" / f"{name}.md")) for name in PAGES]
+    decks += [(page.stem, page_notebook(page)) for page in toc.reading_pages()]
     for name, notebook in decks:
         for cell in notebook.cells:
             if cell.cell_type == "code":
@@ -60,6 +61,7 @@ def main(source: Path, output: Path) -> None:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))  # run as a script: make `tools` importable
     if len(sys.argv) != 3:
         raise SystemExit(__doc__)
     main(Path(sys.argv[1]), Path(sys.argv[2]))
