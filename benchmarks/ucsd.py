@@ -7,7 +7,7 @@ extra peak memory (resident set size over the process's size before loading), ag
 the 2.8 GB float64 array of the slides' loader.
 
 Detectors: on the quick profile's generated stand-in, trains chapter 6's small
-spatio-temporal autoencoder and chapter 3's frame autoencoder (with and without its
+spatio-temporal autoencoder and chapter 4's frame autoencoder (with and without its
 bottleneck) with several seeds and reports frame-level ROC-AUC and EER, and seconds per
 epoch on this machine. ``--gpu-size`` also times one epoch of the full-size model
 (227x227, Chong & Tay's filters) on random clips, for a GPU machine.

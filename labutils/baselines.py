@@ -7,7 +7,7 @@ example, higher = more anomalous, so they sit in the same tables as the autoenco
 and :func:`score_detectors` fit and score several at once.
 
 Used by chapter 1 (decision regions: each detector scores a grid and the points after
-one fit), chapter 2 (:class:`PCAReconstruction` as a linear autoencoder), chapter 4
+one fit), chapter 2 (:class:`PCAReconstruction` as a linear autoencoder), chapter 3
 (the ECG lab) and ``benchmarks/ecg.py``.
 
 The data need no scaling here: one global min-max scaling (what the autoencoders use)
@@ -98,7 +98,7 @@ class PCAReconstruction(Detector):
 
     :meth:`encode` gives the codes, :meth:`reconstruct` the reconstructions (shaped like
     the input) and :meth:`score` the mean absolute reconstruction error. Chapter 2
-    compares its reconstructions with an autoencoder's; chapter 4 uses it as a detector.
+    compares its reconstructions with an autoencoder's; chapter 3 uses it as a detector.
     ``n_components`` is capped at the number of training examples and of values.
     """
 
@@ -127,7 +127,7 @@ class PCAReconstruction(Detector):
 
 
 def isolation_forest(seed: int = 42, n_estimators: int = 200) -> Detector:
-    """Isolation Forest: anomalies are isolated by few random splits (chapters 1 and 4)."""
+    """Isolation Forest: anomalies are isolated by few random splits (chapters 1 and 3)."""
     return _Novelty(lambda n: IsolationForest(n_estimators=n_estimators, random_state=seed))
 
 
@@ -149,12 +149,12 @@ def local_outlier_factor(seed: int = 42, n_neighbors: int = 20) -> Detector:
 
 
 def k_nearest_neighbours(seed: int = 42, n_neighbors: int = 5) -> Detector:
-    """:class:`KNNDistance` (chapter 4); deterministic, ``seed`` is ignored."""
+    """:class:`KNNDistance` (chapter 3); deterministic, ``seed`` is ignored."""
     return KNNDistance(n_neighbors)
 
 
 def pca_reconstruction(seed: int = 42, n_components: int = 8) -> Detector:
-    """:class:`PCAReconstruction` with an 8-number code, like the ECG autoencoders' (chapter 4)."""
+    """:class:`PCAReconstruction` with an 8-number code, like the ECG autoencoders' (chapter 3)."""
     return PCAReconstruction(n_components)
 
 
@@ -167,7 +167,7 @@ DETECTORS: dict[str, Callable[..., Detector]] = {
     "Local Outlier Factor": local_outlier_factor,
 }
 
-#: The detectors that the ECG lab (chapter 4) and ``benchmarks/ecg.py`` compare with the autoencoders.
+#: The detectors that the ECG lab (chapter 3) and ``benchmarks/ecg.py`` compare with the autoencoders.
 LAB_DETECTORS = ("Isolation Forest", "One-Class SVM", "PCA reconstruction", "k-nearest neighbours")
 
 
@@ -175,7 +175,7 @@ def fit_detectors(x_train_normal, seed: int = 42, names: Iterable[str] | None = 
     """Fit each detector of ``names`` (default :data:`LAB_DETECTORS`) once on normal examples.
 
     Returns ``{name: fitted detector}`` for :func:`score_detectors`. Chapter 1 fits its
-    three once and scores a grid and the points; chapter 4 and ``benchmarks/ecg.py``
+    three once and scores a grid and the points; chapter 3 and ``benchmarks/ecg.py``
     fit the lab's four and score test and validation beats.
     """
     names = list(LAB_DETECTORS if names is None else names)
@@ -197,5 +197,5 @@ def score_detectors(fitted: Mapping[str, Detector], x) -> dict[str, np.ndarray]:
 def baseline_scores(
     x_train_normal, x_test, seed: int = 42, names: Iterable[str] | None = None
 ) -> dict[str, np.ndarray]:
-    """Fit on normal examples and score ``x_test`` in one call (one set to score: chapter 4)."""
+    """Fit on normal examples and score ``x_test`` in one call (one set to score: chapter 3)."""
     return score_detectors(fit_detectors(x_train_normal, seed, names), x_test)

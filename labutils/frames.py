@@ -2,7 +2,7 @@
 
 They live apart from the data set modules so that :mod:`labutils.video` and
 :mod:`labutils.plotting` can use them without importing a data set's loader. Used by
-chapters 3 and 6 (UCSD) through ``labutils.data``, which re-exports both.
+chapters 4 and 6 (UCSD) through ``labutils.data``, which re-exports both.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ def as_unit_frames(frames) -> np.ndarray:
 
     Takes one video (frames, height, width) or more axes in front (clips, batches of clips).
     :func:`labutils.video.stack_frames` turns decoded frames into model inputs with it
-    (chapters 3 and 6); :func:`labutils.data.ucsd_clips`, :mod:`labutils.video` and
+    (chapters 4 and 6); :func:`labutils.data.ucsd_clips`, :mod:`labutils.video` and
     :mod:`labutils.plotting` use it too.
     """
     frames = np.asarray(frames)

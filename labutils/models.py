@@ -1,11 +1,11 @@
 """Keras 3 autoencoders, built with the functional API.
 
 Every builder returns a compiled ``keras.Model`` with ``.encoder`` and ``.decoder``
-sub-models. The ECG models (chapter 4) and the toy model (chapter 1) scale raw heartbeats to [0, 1] inside the
+sub-models. The ECG models (chapter 3) and the toy model (chapter 1) scale raw heartbeats to [0, 1] inside the
 encoder and back inside the decoder with one shared :class:`MinMaxScaling` layer, which
 :func:`labutils.scoring.fit_autoencoder` fits on the training beats: a model takes raw
 beats and returns raw beats, and test data can never be scaled with the wrong numbers.
-The video models (chapters 3 and 6) live in :mod:`labutils.video_models`; this module
+The video models (chapters 4 and 6) live in :mod:`labutils.video_models`; this module
 re-exports them.
 """
 
@@ -79,7 +79,7 @@ def dense_autoencoder(
     the whole code). With ``scale_inputs`` the model maps its inputs to [0, 1]
     with a :class:`MinMaxScaling` fitted by :func:`labutils.scoring.fit_autoencoder` and
     undoes it at the output, so it takes and returns raw values; pair it with a sigmoid
-    output, which covers [0, 1]. Used by chapters 1, 2 and 4.
+    output, which covers [0, 1]. Used by chapters 1, 2 and 3.
     """
     input_shape = (input_shape,) if np.ndim(input_shape) == 0 else tuple(input_shape)
     input_shape = positive_ints("input_shape", input_shape, count=len(input_shape) or 1)
@@ -170,7 +170,7 @@ def conv_autoencoder(
 def dense_ecg_autoencoder(
     input_length: int = 140, latent_dim: int = 8, learning_rate: float = 3e-3
 ) -> keras.Model:
-    """The ECG lab's dense autoencoder: 140 → 32 → 16 → 8 → 16 → 32 → 140 (chapter 4).
+    """The ECG lab's dense autoencoder: 140 → 32 → 16 → 8 → 16 → 32 → 140 (chapter 3).
 
     Takes (batch, 140) raw beats. ReLU hidden layers; a sigmoid output, because the
     scaled beats lie in [0, 1]; mean absolute error, as in the original lab. Adam's learning
@@ -187,7 +187,7 @@ def dense_ecg_autoencoder(
 def conv1d_ecg_autoencoder(
     input_length: int = 140, latent_dim: int = 8, learning_rate: float = 1e-3
 ) -> keras.Model:
-    """The ECG lab's convolutional autoencoder, designed to beat the dense one (chapter 4).
+    """The ECG lab's convolutional autoencoder, designed to beat the dense one (chapter 3).
 
     Takes (batch, 140, 1) raw beats. Two Conv1D(kernel 7) + max-pool stages (140 → 70 →
     35 steps), a dense bottleneck of ``latent_dim`` numbers, and the mirror image with
@@ -225,7 +225,7 @@ def conv1d_ecg_autoencoder(
 
 
 def original_lab_conv1d_ecg_autoencoder(input_length: int = 140, learning_rate: float = 1e-3) -> keras.Model:
-    """The original lab's Conv1D autoencoder, kept as a lesson (chapter 4).
+    """The original lab's Conv1D autoencoder, kept as a lesson (chapter 3).
 
     Its layers as the original lab wrote them: kernels of 64 and 32 steps, pooling 140 → 70 →
     10, no dense bottleneck (10 × 16 = 160 numbers for a 140-sample beat: no

@@ -2,8 +2,8 @@
 
 Figures are closed before they are returned: in a notebook, make the call the last
 line of a cell to show the figure once. Used by chapter 1 (decision regions), chapter 2
-(image grids, codes), chapter 3 and 6 (error heatmaps, regularity, the inference GIF)
-and chapter 4 (the ECG lab).
+(image grids, codes), chapter 4 and 6 (error heatmaps, regularity, the inference GIF)
+and chapter 3 (the ECG lab).
 """
 
 from __future__ import annotations
@@ -175,7 +175,7 @@ def plot_decision_regions(
     return _finish(figure)
 
 
-# --------------------------------------------------------------------------- images (chapters 2, 3 and 6)
+# --------------------------------------------------------------------------- images (chapters 2, 4 and 6)
 
 
 def plot_image_rows(rows: dict[str, np.ndarray], columns: int = 10, titles: list[str] | None = None) -> Figure:
@@ -241,7 +241,7 @@ def plot_error_heatmaps(
     """For the chosen frames of one video: the frame, its reconstruction and the per-pixel error.
 
     ``masks`` (bool, like ``frames``) outlines the annotated anomaly in the error row.
-    Chapters 3 and 6.
+    Chapters 4 and 6.
     """
     frames, reconstructions = np.asarray(frames), np.asarray(reconstructions)
     if reconstructions.shape != frames.shape:
@@ -299,7 +299,7 @@ def save_inference_gif(
 ) -> Path:
     """Write an animated GIF of inference: frame | reconstruction | error heatmap, side by side.
 
-    Like the slides' animation (chapters 3 and 6). ``frames`` uint8 or [0, 1] float and
+    Like the slides' animation (chapters 4 and 6). ``frames`` uint8 or [0, 1] float and
     ``reconstructions`` in [0, 1], both (frames, height, width); the error colours share
     one scale over the whole video. Returns the path (show it with
     ``IPython.display.Image(filename=path)``).

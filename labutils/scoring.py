@@ -2,7 +2,7 @@
 
 Anomaly is the **positive** class everywhere: a score is higher for a more anomalous
 example, a prediction is True for "anomaly", and precision, recall, F1, ROC-AUC and
-PR-AUC are about finding anomalies. Used by chapter 1 (toy detectors), chapter 4 (the
+PR-AUC are about finding anomalies. Used by chapter 1 (toy detectors), chapter 3 (the
 ECG lab) and the benchmarks.
 """
 

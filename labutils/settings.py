@@ -5,20 +5,6 @@ Rows are named after what they train; each has a ``full`` profile (real data, me
 and a ``quick`` one (small data, a CPU, minutes). Change a number here and every notebook and
 benchmark that trains that model follows.
 
-row                   what it trains, and where
-====================  ==========================================================================
-``toy``               the toy autoencoder on two half-moons (chapter 1's toy detectors)
-``mnist``             vanilla, deep and convolutional autoencoders, code sizes, denoising
-                      (chapter 2)
-``one_class_mnist``   one convolutional autoencoder per normal digit (chapter 2)
-``ecg``               the ECG lab's dense and Conv1D autoencoders (the default of
-                      :func:`~labutils.scoring.fit_autoencoder`)
-``ecg_original``      the original lab's Conv1D model, trained as it was (the ECG lab)
-``ucsd_frames``       the frame autoencoder on UCSD frames (image anomaly detection and the
-                      UCSD video lab's comparison)
-``ucsd_video``        the spatio-temporal (ConvLSTM) autoencoder on UCSD clips (the video lab)
-====================  ==========================================================================
-=======
 ====================  =======  ==========================================================
 row                   chapter  what it trains
 ====================  =======  ==========================================================
@@ -26,14 +12,12 @@ row                   chapter  what it trains
 ``mnist``             2        vanilla, deep and convolutional autoencoders, code sizes,
                                denoising
 ``one_class_mnist``   2        one convolutional autoencoder per normal digit
-``ucsd_frames``       3, 6     the frame autoencoder on UCSD frames
-``ecg``               4        the ECG lab's dense and Conv1D autoencoders (the default of
+``ecg``               3        the ECG lab's dense and Conv1D autoencoders (the default of
                                :func:`~labutils.scoring.fit_autoencoder`)
-``ecg_original``      4        the original lab's Conv1D model, trained as it was
+``ecg_original``      3        the original lab's Conv1D model, trained as it was
+``ucsd_frames``       4, 6     the frame autoencoder on UCSD frames
 ``ucsd_video``        6        the spatio-temporal (ConvLSTM) autoencoder on UCSD clips
 ====================  =======  ==========================================================
-
-Chapters are numbered as the book's notebooks are (``03_image_anomaly``, ``04_ecg_lab``).
 """
 
 from __future__ import annotations

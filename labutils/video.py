@@ -1,6 +1,6 @@
 """Score videos frame by frame: reconstructions, per-frame errors, regularity, frame-level metrics.
 
-Used by chapter 3 (``03_image_anomaly``: a frame autoencoder on UCSD frames), chapter 6
+Used by chapter 4 (``04_image_anomaly``: a frame autoencoder on UCSD frames), chapter 6
 (``06_ucsd_lab``: the spatio-temporal autoencoder on clips) and ``benchmarks/ucsd.py``.
 A video is a ``(frames, height, width)`` array, uint8 or float in [0, 1]; a data set is a
 dict ``{video name: frames}`` as :func:`labutils.data.ucsd_frames` returns it, and its
@@ -27,7 +27,7 @@ def reconstruct_video(model: keras.Model, frames, batch_size: int = 8) -> np.nda
     """Reconstruct every frame of one video: float32 (frames, height, width) in [0, 1].
 
     ``frames`` is uint8 or [0, 1] float, shaped (frames, height, width). A frame model
-    (input (height, width, 1), chapter 3) sees each frame alone. A clip model (input
+    (input (height, width, 1), chapter 4) sees each frame alone. A clip model (input
     (clip_length, height, width, 1), chapter 6) sees consecutive clips; when the length
     is not a multiple of the clip length, one more clip ends at the last frame and the
     frames two clips share get the mean of both reconstructions.
@@ -69,7 +69,7 @@ def video_errors(
 
     Both are dicts keyed like ``frames_by_video``: float32 (frames, height, width) in
     [0, 1] from :func:`reconstruct_video`, and e(t) per frame from :func:`frame_errors`.
-    Chapters 3 and 6 score their test videos with it.
+    Chapters 4 and 6 score their test videos with it.
     """
     _check_videos(frames_by_video, "frames_by_video")
     reconstructions = {name: reconstruct_video(model, frames, batch_size) for name, frames in frames_by_video.items()}
@@ -88,7 +88,7 @@ def split_videos(
     Consecutive frames are near-copies, so a random split of frames would validate on
     frames the model has practically seen. The last ``validation_fraction`` of the
     videos, in the dict's order, is held out (at least one, and at least one is kept for
-    fitting). Chapters 3 and 6 split the training videos of their frame model with it.
+    fitting). Chapters 4 and 6 split the training videos of their frame model with it.
     """
     _check_videos(frames_by_video, "frames_by_video")
     if not 0.0 < validation_fraction < 1.0:
@@ -103,7 +103,7 @@ def split_videos(
 def stack_frames(frames_by_video: Mapping[str, np.ndarray], names: Sequence[str] | None = None) -> np.ndarray:
     """The frames of the ``names`` videos (default: all) as one model input: float32 (n, h, w, 1) in [0, 1].
 
-    What a frame autoencoder trains on (chapters 3 and 6), e.g. with the names that
+    What a frame autoencoder trains on (chapters 4 and 6), e.g. with the names that
     :func:`split_videos` returns.
     """
     _check_videos(frames_by_video, "frames_by_video")
@@ -134,7 +134,7 @@ def example_frames(
     The video is the first with both normal and anomalous frames, preferring one that
     has pixel ``masks``. The indices are its first normal frame plus each of
     ``normal_offsets``, then the middle frame of its anomaly plus each of ``offsets``,
-    all kept inside the video. Chapters 3 and 6 draw frames, heatmaps and GIFs with them.
+    all kept inside the video. Chapters 4 and 6 draw frames, heatmaps and GIFs with them.
     """
     if not isinstance(ground_truth, Mapping):
         kind, shape = type(ground_truth).__name__, getattr(ground_truth, "shape", None)

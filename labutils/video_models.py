@@ -1,4 +1,4 @@
-"""Keras 3 autoencoders for video: single frames (chapter 3) and clips (chapter 6).
+"""Keras 3 autoencoders for video: single frames (chapter 4) and clips (chapter 6).
 
 Each builder returns a compiled ``keras.Model`` with ``.encoder`` and ``.decoder``
 sub-models and keeps its output layer in float32 under a mixed-precision policy.
@@ -17,7 +17,7 @@ from labutils._building import compile_autoencoder, positive_int, positive_ints
 def frame_autoencoder(
     image_size: int = 100, filters: int = 32, code_size: int | None = 2000, learning_rate: float = 1e-3
 ) -> keras.Model:
-    """The slides' convolutional autoencoder for single video frames (chapter 3).
+    """The slides' convolutional autoencoder for single video frames (chapter 4).
 
     Conv2D(32, 5) → max-pool → Conv2D(32, 5) → max-pool → Dense(``code_size``) code, then
     Dense back to the feature map (32·22·22 for 100x100 frames) → upsample →

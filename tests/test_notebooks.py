@@ -82,7 +82,7 @@ def test_runs_top_to_bottom_in_quick_profile(path, executed):
         output.get("text", "") for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs
     )
     assert "Profile: quick" in text
-    if path.name.startswith("04_ecg"):
+    if path.name.startswith("03_ecg"):
         assert re.search(r"Using: (real ECG5000 subset|generated stand-in)", text)
 
 

@@ -1,6 +1,6 @@
 """Get the UCSD data set: download and safely extract the archive, or choose a source per profile.
 
-Used by chapters 3 and 6 through :mod:`labutils.data`.
+Used by chapters 4 and 6 through :mod:`labutils.data`.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def _inside(folder: Path) -> None:
 def download_ucsd(root: str | Path | None = None, url: str | None = None, keep_archive: bool = False) -> Path:
     """Download and safely extract the UCSD Anomaly Detection data set under ``root``; return its folder.
 
-    Used by chapters 3 and 6. ``root`` defaults to ``data_dir() / "ucsd"`` (on Colab with
+    Used by chapters 4 and 6. ``root`` defaults to ``data_dir() / "ucsd"`` (on Colab with
     Drive mounted, a folder on Drive, so students download it once). Nothing is fetched
     when ``root`` already holds the extracted ``UCSD_Anomaly_Dataset.v1p2``. The archive
     (``url``, default: the registry's in :mod:`labutils.data.remote`, whose SHA-256 is then
@@ -133,7 +133,7 @@ def download_ucsd(root: str | Path | None = None, url: str | None = None, keep_a
 
 
 def locate_ucsd(profile: str | None = None, subset: str = "UCSDped1") -> tuple[Path, str]:
-    """Choose the UCSD folder for a profile and say where it comes from (chapters 3 and 6).
+    """Choose the UCSD folder for a profile and say where it comes from (chapters 4 and 6).
 
     In order: an extracted data set in ``data_dir() / "ucsd"`` or ``data_dir()`` (any
     profile); in the full profile, :func:`download_ucsd`; in the quick profile, a

@@ -1,6 +1,6 @@
 """Decode UCSD frames and read the ground truth: frame-level ranges and pixel masks.
 
-Used by chapters 3 and 6 (the frame and spatio-temporal autoencoders) through
+Used by chapters 4 and 6 (the frame and spatio-temporal autoencoders) through
 :mod:`labutils.data`.
 """
 
@@ -97,7 +97,7 @@ def ucsd_frames(
 ) -> dict[str, np.ndarray]:
     """Decode a split's videos once: ``{"Train001": uint8 array (frames, height, width), ...}``.
 
-    ``videos`` keeps the first n videos, or the named ones. Chapter 3 trains on these
+    ``videos`` keeps the first n videos, or the named ones. Chapter 4 trains on these
     frames one by one; :func:`ucsd_clips` cuts them into clips for chapter 6.
     """
     folders = ucsd_videos(root, subset, split)
@@ -136,7 +136,7 @@ def ucsd_ground_truth(root: str | Path, subset: str = "UCSDped1") -> dict[str, n
     1-indexed, inclusive frame ranges, one line per test video (``{end+1}`` is the next video,
     ``{3}`` the third; a UTF-8 byte-order mark is allowed). Keys are the
     video folder names (``"Test001"``, ...); the arrays are as long as the videos. Used by
-    chapters 3 and 6. Pixel masks: :func:`ucsd_pixel_masks`.
+    chapters 4 and 6. Pixel masks: :func:`ucsd_pixel_masks`.
 
     Raises ``ValueError`` naming the file and line for a line it does not understand, a
     range past the end of its video, or a count of lines that differs from the videos.

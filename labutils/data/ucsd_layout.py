@@ -3,7 +3,7 @@
 ``<root>/UCSD_Anomaly_Dataset.v1p2/UCSDped1/Train/Train001/001.tif`` and so on; the test
 split adds ``TestNNN_gt`` mask folders and the ``UCSDped1.m`` ground-truth file. The real
 archive and the generated stand-in share this layout, so one set of loaders reads both.
-Used by chapters 3 and 6 through :mod:`labutils.data`.
+Used by chapters 4 and 6 through :mod:`labutils.data`.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ def make_ucsd_standin(
 ) -> Path:
     """Write a small generated data set in the UCSD layout under ``root``; return its folder.
 
-    The quick profile's stand-in for chapters 3 and 6, and the tests' fixture: grey
+    The quick profile's stand-in for chapters 4 and 6, and the tests' fixture: grey
     frames (``frame_size`` = (height, width), Ped1's 158x238 by default) of a textured
     walkway where small dark "pedestrians" walk up and down at about one pixel per frame.
     Every test video has an anomaly: a large bright "cart" at walking speed, or a
