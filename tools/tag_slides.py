@@ -1,7 +1,7 @@
 """Tag notebook cells for reveal.js slides (``make slides``), the same way every time.
 
 A markdown cell that opens with a level-1 or level-2 heading starts a slide, one with a
-level-3 heading a sub-slide; the Colab setup cell and the exercises are skipped (they
+level-3 heading a sub-slide; the Colab setup cell, the exercises section and solution cells are skipped (they
 belong to the book); everything else continues the current slide. Run it after adding
 or reordering cells; ``tests/test_notebooks.py`` checks that the tags are current.
 
@@ -17,8 +17,10 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def slide_type(cell) -> str:
+def slide_type(cell, in_exercises: bool = False) -> str:
     text = cell.source.lstrip()
+    if in_exercises or "solution" in cell.metadata.get("tags", []):
+        return "skip"
     if cell.cell_type == "code" and "google.colab" in cell.source:
         return "skip"
     if cell.cell_type == "markdown":
@@ -34,8 +36,10 @@ def slide_type(cell) -> str:
 def tag(notebook) -> bool:
     """Set every cell's slide type; return whether anything changed."""
     changed = False
+    in_exercises = False  # everything from the "## Exercises" heading on stays out of the slides
     for cell in notebook.cells:
-        wanted = slide_type(cell)
+        in_exercises = in_exercises or (cell.cell_type == "markdown" and cell.source.lstrip().startswith("## Exercises"))
+        wanted = slide_type(cell, in_exercises)
         if cell.metadata.get("slideshow", {}).get("slide_type") != wanted:
             cell.metadata["slideshow"] = {"slide_type": wanted}
             changed = True

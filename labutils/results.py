@@ -1,0 +1,56 @@
+"""The course's own benchmark results, read where a notebook runs instead of typed into its prose.
+
+``benchmarks/*.py`` write their tables to ``benchmarks/results/<name>.md`` (and ``.csv``).
+A notebook shows them with :func:`benchmark_table`: from this checkout when the repository is
+there (the book build, a local clone), else, in the full profile only, from the course
+repository at :data:`labutils.REVISION` (Colab installs labutils without the benchmarks).
+Used by the ECG lab and the UCSD chapters.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import labutils
+from labutils import env
+
+RESULTS = Path(__file__).resolve().parents[1] / "benchmarks" / "results"
+TIMEOUT_SECONDS = 10
+
+
+def _raw_url(name: str) -> str:
+    repository = labutils.REPOSITORY_URL.removeprefix("https://github.com/")
+    return f"https://raw.githubusercontent.com/{repository}/{labutils.REVISION}/benchmarks/results/{name}.md"
+
+
+def benchmark_text(name: str, profile: str | None = None) -> str:
+    """The markdown of ``benchmarks/results/<name>.md``, or one line saying why it is not at hand.
+
+    ``name`` is a result's file name without ``.md`` (``"ecg-full"``); anything else raises
+    ``ValueError``. The quick profile never touches the network.
+    """
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name or ""):
+        raise ValueError(f"name must be a result's file name such as 'ecg-full', got {name!r}")
+    local = RESULTS / f"{name}.md"
+    if local.is_file():
+        return local.read_text(encoding="utf-8")
+    if env.resolve_profile(profile) == "quick":
+        return f"*The benchmark result `{name}` is not in this installation (the quick profile stays offline).*"
+    try:
+        with urllib.request.urlopen(_raw_url(name), timeout=TIMEOUT_SECONDS) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, OSError) as error:
+        return (
+            f"*The benchmark result `{name}` could not be fetched ({error}); "
+            "see benchmarks/results/ in the course repository.*"
+        )
+
+
+def benchmark_table(name: str, profile: str | None = None):
+    """:func:`benchmark_text` as rendered markdown for a notebook cell (Colab and the book)."""
+    from IPython.display import Markdown
+
+    return Markdown(benchmark_text(name, profile))
