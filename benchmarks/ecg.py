@@ -1,14 +1,17 @@
 """Benchmark the ECG lab's detectors on real heartbeats.
 
-Trains the dense and Conv1D autoencoders with the lab's defaults
-(``labutils.scoring.fit_autoencoder``, full profile unless ``--profile quick``) on the
-normal beats of repeated stratified splits, with several seeds, next to the original
-lab's Conv1D model (trained as it was) and the classical baselines on the same splits.
-Every detector's threshold is the lab's rule, mean + 1 std of its scores on held-out
-normal validation beats; the test beats are used only for the metrics.
+Trains the dense and Conv1D autoencoders with the lab's settings (row ``ecg`` of
+``labutils.settings``, read by ``labutils.scoring.fit_autoencoder``; full profile unless
+``--profile quick``) on the normal beats of repeated stratified splits, with several
+seeds, next to the original lab's Conv1D model (trained as it was: row
+``ecg_original``) and the classical baselines of ``labutils.baselines`` on the same
+splits, each fitted once and then scoring test and validation beats. Every detector's
+threshold is the lab's rule, mean + 1 std of its scores on held-out normal validation
+beats (the settings' validation share); the test beats are used only for the metrics.
 
     python benchmarks/ecg.py                        # the shared 300-beat real subset
     python benchmarks/ecg.py --data path/to/ecg.csv # any file load_ecg reads
+    python benchmarks/ecg.py --profile quick --splits 2 --seeds 2
 
 Prints a table and writes it to benchmarks/results/ecg-<profile>.md.
 """
@@ -26,14 +29,17 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import StratifiedShuffleSplit
 
-from labutils import baselines, data, env, models, scoring
+from labutils import baselines, data, env, models, scoring, settings
 
+ORIGINAL = settings.get("ecg_original")  # the same in both profiles
+#: name: (builder, row of labutils.settings it trains with)
 AUTOENCODERS = {
-    "Dense autoencoder": models.dense_ecg_autoencoder,
-    "Conv1D autoencoder": models.conv1d_ecg_autoencoder,
-    "Original lab's Conv1D (20 epochs, batch 512)": models.original_lab_conv1d_ecg_autoencoder,
+    "Dense autoencoder": (models.dense_ecg_autoencoder, "ecg"),
+    "Conv1D autoencoder": (models.conv1d_ecg_autoencoder, "ecg"),
+    f"Original lab's Conv1D ({ORIGINAL['epochs']} epochs, batch {ORIGINAL['batch_size']})": (
+        models.original_lab_conv1d_ecg_autoencoder, "ecg_original"
+    ),
 }
-ORIGINAL_LAB_TRAINING = {"epochs": 20, "batch_size": 512, "patience": 0}
 
 
 def evaluate(is_anomaly, test_scores, validation_scores) -> dict[str, float]:
@@ -44,19 +50,19 @@ def evaluate(is_anomaly, test_scores, validation_scores) -> dict[str, float]:
 
 def run(beats, is_anomaly, profile: str, n_splits: int, seeds: list[int], split_seed: int = 1) -> pd.DataFrame:
     rows = []
+    validation_fraction = settings.get("ecg", profile)["validation_fraction"]
     splitter = StratifiedShuffleSplit(n_splits=n_splits, test_size=0.3, random_state=split_seed)
     for split, (train_index, test_index) in enumerate(splitter.split(beats, is_anomaly)):
         train_normal = beats[train_index][~is_anomaly[train_index]]
         test_beats, test_is_anomaly = beats[test_index], is_anomaly[test_index]
-        fit_beats, validation_beats = scoring.split_normal(train_normal, seed=split)
+        fit_beats, validation_beats = scoring.split_normal(train_normal, validation_fraction, seed=split)
         for seed in seeds:
-            for name, builder in AUTOENCODERS.items():
+            for name, (builder, lab) in AUTOENCODERS.items():
                 keras.utils.set_random_seed(seed)
                 model = builder()
-                overrides = ORIGINAL_LAB_TRAINING if builder is models.original_lab_conv1d_ecg_autoencoder else {}
                 start = time.perf_counter()
                 history = scoring.fit_autoencoder(
-                    model, fit_beats, profile, validation_data=validation_beats, progress=False, **overrides
+                    model, fit_beats, profile, lab=lab, validation_data=validation_beats, progress=False
                 )
                 seconds = time.perf_counter() - start
                 metrics = evaluate(
@@ -68,24 +74,14 @@ def run(beats, is_anomaly, profile: str, n_splits: int, seeds: list[int], split_
                              "fit_seconds": seconds, "epochs": len(history.history["loss"])})
                 print(f"split {split} seed {seed} {name}: ROC-AUC {metrics['roc_auc']:.4f} "
                       f"({seconds:.0f} s, {rows[-1]['epochs']} epochs)", flush=True)
-            for name, scores_of in baseline_functions(seed).items():
-                start = time.perf_counter()  # one fit, scoring test and validation beats together
-                scores = scores_of(fit_beats, np.concatenate([test_beats, validation_beats]))
+            for name in baselines.LAB_DETECTORS:
+                start = time.perf_counter()  # fit once, then score test and validation beats
+                detector = baselines.DETECTORS[name](seed=seed).fit(fit_beats)
                 seconds = time.perf_counter() - start
-                test_scores, validation_scores = scores[: len(test_beats)], scores[len(test_beats) :]
                 rows.append({"detector": name, "split": split, "seed": seed,
-                             **evaluate(test_is_anomaly, test_scores, validation_scores),
+                             **evaluate(test_is_anomaly, detector.score(test_beats), detector.score(validation_beats)),
                              "fit_seconds": seconds, "epochs": np.nan})
     return pd.DataFrame(rows)
-
-
-def baseline_functions(seed: int) -> dict:
-    return {
-        "Isolation Forest": lambda train, test: baselines.isolation_forest_scores(train, test, seed=seed),
-        "One-Class SVM": baselines.one_class_svm_scores,
-        "PCA reconstruction": baselines.pca_reconstruction_scores,
-        "k-nearest neighbours": baselines.knn_distance_scores,
-    }
 
 
 def summarise(results: pd.DataFrame) -> pd.DataFrame:

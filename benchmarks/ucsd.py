@@ -7,12 +7,14 @@ extra peak memory (resident set size over the process's size before loading), ag
 the 2.8 GB float64 array of the slides' loader.
 
 Detectors: on the quick profile's generated stand-in, trains chapter 6's small
-spatio-temporal autoencoder and chapter 4's frame autoencoder (with and without its
-bottleneck) with several seeds and reports frame-level ROC-AUC and EER, and seconds per
+spatio-temporal autoencoder and chapter 3's frame autoencoder (with and without its
+bottleneck) as the chapters do, with the quick rows ``ucsd_video`` and ``ucsd_frames`` of
+``labutils.settings`` (the frame model with early stopping on whole held-out training
+videos), with several seeds, and reports frame-level ROC-AUC and EER, and seconds per
 epoch on this machine. ``--gpu-size`` also times one epoch of the full-size model
 (227x227, Chong & Tay's filters) on random clips, for a GPU machine.
 
-    python benchmarks/ucsd.py                  # everything, about 10 minutes on 2 CPU cores
+    python benchmarks/ucsd.py                  # everything, 10-20 minutes on 2 CPU cores
     python benchmarks/ucsd.py --only loader
 
 Prints the tables and writes them to benchmarks/results/ucsd-<what>.md.
@@ -78,46 +80,55 @@ def loader_benchmark(folder: Path) -> pd.DataFrame:
 
 
 def detector_benchmark(seeds: list[int]) -> pd.DataFrame:
-    import keras
+    from labutils import data, env, models, scoring, settings, video
 
-    from labutils import data, env, models, scoring
-
+    clip_settings, frame_settings = settings.get("ucsd_video", "quick"), settings.get("ucsd_frames", "quick")
+    clip_size, frame_size = clip_settings["image_size"], frame_settings["image_size"]
     root = Path(tempfile.mkdtemp(prefix="ucsd-benchmark-"))
     data.make_ucsd_standin(root)  # the quick profile's stand-in: 6 training, 4 test videos of 60 frames
     truth = data.ucsd_ground_truth(root)
     rows = []
-    clips = data.ucsd_clips(root, image_size=99, strides=(1, 2), step=5, batch_size=4, pairs=True, progress=False)
-    test_99 = data.ucsd_frames(root, split="Test", image_size=99, progress=False)
-    train_60 = data.ucsd_frames(root, image_size=60, progress=False)
-    test_60 = data.ucsd_frames(root, split="Test", image_size=60, progress=False)
-    frames_60 = data.as_unit_frames(np.concatenate(list(train_60.values())))[..., None]
+    clips = data.ucsd_clips(
+        root, clip_length=clip_settings["clip_length"], image_size=clip_size, strides=clip_settings["strides"],
+        step=clip_settings["step"], batch_size=clip_settings["batch_size"], pairs=True, progress=False,
+    )
+    test_for_clips = data.ucsd_frames(root, split="Test", image_size=clip_size, progress=False)
+    train_for_frames = data.ucsd_frames(root, image_size=frame_size, progress=False)
+    test_for_frames = data.ucsd_frames(root, split="Test", image_size=frame_size, progress=False)
+    fit_videos, validation_videos = video.split_videos(train_for_frames, frame_settings["validation_fraction"])
+    fit_frames = video.stack_frames(train_for_frames, fit_videos)
+    validation_frames = video.stack_frames(train_for_frames, validation_videos)
 
     def evaluate(name, model, test, seed, seconds, epochs):
-        errors = {}
-        for video, frames in test.items():
-            errors[video] = scoring.frame_errors(frames, scoring.reconstruct_video(model, frames))
-        regular = {video: 1 - scoring.regularity_scores(values) for video, values in errors.items()}
+        _, errors = video.video_errors(model, test)
+        regular = {video_name: 1 - video.regularity_scores(values) for video_name, values in errors.items()}
         for score_name, scores in (("raw error", errors), ("regularity", regular)):
-            result = scoring.frame_level_evaluation(truth, scores)
+            result = video.frame_level_evaluation(truth, scores)
             rows.append({"detector": name, "score": score_name, "seed": seed, "roc_auc": result["roc_auc"],
-                         "eer": result["eer"], "s/epoch": seconds / epochs})
+                         "eer": result["eer"], "s/epoch": seconds / epochs, "epochs": epochs})
 
     for seed in seeds:
         env.setup(seed=seed, verbose=False)
-        model = models.spatiotemporal_autoencoder(99, filters=(32, 16), lstm_filters=(16, 8, 16), learning_rate=1e-3)
+        model = models.spatiotemporal_autoencoder(
+            clip_size, clip_settings["clip_length"], clip_settings["filters"], clip_settings["lstm_filters"],
+            clip_settings["learning_rate"],
+        )
         start = time.perf_counter()
-        model.fit(clips, epochs=10, verbose=0, shuffle=False)  # ucsd_clips shuffles itself
-        evaluate("spatio-temporal AE (99x99, small)", model, test_99, seed, time.perf_counter() - start, 10)
-        for code_size, name in ((2000, "frame AE, bottleneck 2000 (60x60)"), (None, "frame AE, no bottleneck (60x60)")):
-            keras.utils.set_random_seed(seed)
-            model = models.frame_autoencoder(60, code_size=code_size)
+        model.fit(clips, epochs=clip_settings["epochs"], verbose=0, shuffle=False)  # ucsd_clips shuffles itself
+        evaluate(f"spatio-temporal AE ({clip_size}x{clip_size}, small)", model, test_for_clips, seed,
+                 time.perf_counter() - start, clip_settings["epochs"])
+        for code_size, kind in ((2000, "bottleneck 2000"), (None, "no bottleneck")):
+            env.setup(seed=seed, verbose=False)
+            model = models.frame_autoencoder(frame_size, code_size=code_size)
             start = time.perf_counter()
-            model.fit(frames_60, frames_60, epochs=15, batch_size=32, verbose=0)
-            evaluate(name, model, test_60, seed, time.perf_counter() - start, 15)
+            history = scoring.fit_autoencoder(model, fit_frames, "quick", lab="ucsd_frames",
+                                              validation_data=validation_frames, progress=False)
+            evaluate(f"frame AE, {kind} ({frame_size}x{frame_size})", model, test_for_frames, seed,
+                     time.perf_counter() - start, len(history.history["loss"]))
     results = pd.DataFrame(rows)
     summary = results.groupby(["detector", "score"], sort=False).agg(
         roc_auc_mean=("roc_auc", "mean"), roc_auc_min=("roc_auc", "min"), roc_auc_max=("roc_auc", "max"),
-        eer_mean=("eer", "mean"), seconds_per_epoch=("s/epoch", "mean"),
+        eer_mean=("eer", "mean"), seconds_per_epoch=("s/epoch", "mean"), epochs_mean=("epochs", "mean"),
     )
     return summary.round(3).reset_index()
 
@@ -125,14 +136,18 @@ def detector_benchmark(seeds: list[int]) -> pd.DataFrame:
 def gpu_benchmark() -> pd.DataFrame:
     import keras
 
-    from labutils import env, models
+    from labutils import env, models, settings
 
+    full = settings.get("ucsd_video", "full")  # chapter 6's full profile
     env.use_mixed_precision()
-    model = models.spatiotemporal_autoencoder()
-    clips = np.random.default_rng(0).random((160, 10, 227, 227, 1), dtype=np.float32)
-    model.fit(clips[:32], clips[:32], batch_size=16, epochs=1, verbose=0)  # compile and warm up
+    model = models.spatiotemporal_autoencoder(
+        full["image_size"], full["clip_length"], full["filters"], full["lstm_filters"], full["learning_rate"]
+    )
+    size, batch_size = full["image_size"], full["batch_size"]
+    clips = np.random.default_rng(0).random((10 * batch_size, full["clip_length"], size, size, 1), dtype=np.float32)
+    model.fit(clips[: 2 * batch_size], clips[: 2 * batch_size], batch_size=batch_size, epochs=1, verbose=0)  # warm up
     start = time.perf_counter()
-    model.fit(clips, clips, batch_size=16, epochs=1, verbose=0)
+    model.fit(clips, clips, batch_size=batch_size, epochs=1, verbose=0)
     per_clip = (time.perf_counter() - start) / len(clips)
     return pd.DataFrame([{
         "device": ", ".join(env.gpu_names()) or "CPU", "policy": keras.mixed_precision.global_policy().name,
@@ -161,7 +176,8 @@ def main() -> None:
         write("loader", loader_benchmark(arguments.folder), note)
     if "detectors" in chosen:
         write("detectors", detector_benchmark(arguments.seeds),
-              f"Detectors on the quick stand-in, seeds {arguments.seeds} ({machine})")
+              f"Detectors on the quick stand-in, quick settings of labutils.settings, "
+              f"seeds {arguments.seeds} ({machine})")
     if "gpu" in chosen:
         write("gpu", gpu_benchmark(), f"Full-size spatio-temporal autoencoder, one epoch of random clips ({machine})")
 
