@@ -7,7 +7,7 @@ extra peak memory (resident set size over the process's size before loading), ag
 the 2.8 GB float64 array of the slides' loader.
 
 Detectors: on the quick profile's generated stand-in, trains chapter 6's small
-spatio-temporal autoencoder and chapter 3's frame autoencoder (with and without its
+spatio-temporal autoencoder and chapter 4's frame autoencoder (with and without its
 bottleneck) as the chapters do, with the quick rows ``ucsd_video`` and ``ucsd_frames`` of
 ``labutils.settings`` (the frame model with early stopping on whole held-out training
 videos), with several seeds, and reports frame-level ROC-AUC and EER, and seconds per
