@@ -8,18 +8,9 @@ from pathlib import Path
 import yaml
 
 import labutils
+from tools import toc
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def toc_files(entries) -> list[str]:
-    files = []
-    for entry in entries:
-        if "file" in entry:
-            files.append(entry["file"])
-        for key in ("chapters", "sections", "parts"):
-            files.extend(toc_files(entry.get(key, [])))
-    return files
 
 
 def test_one_repository_url_everywhere():
@@ -30,12 +21,9 @@ def test_one_repository_url_everywhere():
 
 
 def test_every_notebook_is_in_the_toc_and_every_toc_file_exists():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"], *toc_files(toc.get("parts", []))]
-    for file in files:
-        assert any((ROOT / f"{file}{suffix}").is_file() for suffix in ("", ".md", ".ipynb")), file
+    listed = toc.documents(ROOT)  # raises FileNotFoundError naming a listed file that is missing
     for notebook in (ROOT / "notebooks").glob("*.ipynb"):
-        assert f"notebooks/{notebook.stem}" in files, f"{notebook.name} is not in _toc.yml"
+        assert notebook in listed, f"{notebook.name} is not in _toc.yml"
 
 
 def test_every_citation_is_in_the_bibliography():
