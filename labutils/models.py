@@ -194,7 +194,7 @@ def conv1d_ecg_autoencoder(
     up-sampling back to 140, ending in a sigmoid. The narrow bottleneck is what keeps
     the model from learning to copy anomalous beats as well as normal ones. Adam keeps
     Keras's learning rate of 1e-3: in the benchmark's tuning runs it beat 3e-3 here
-    (mean ROC-AUC 0.995 against 0.991), while the dense model does better with 3e-3.
+    (benchmarks/README.md), while the dense model does better with 3e-3.
     """
     input_length, latent_dim = positive_int("input_length", input_length), positive_int("latent_dim", latent_dim)
     if input_length % 4:

@@ -74,7 +74,13 @@ def progress_callback(description: str, epochs: int) -> keras.callbacks.Callback
     Used by :func:`fit_autoencoder` and by the chapters that call ``model.fit``
     themselves (denoising in chapter 2, clips in chapter 6).
     """
-    from tqdm.keras import TqdmCallback
+    import warnings
+
+    from tqdm.std import TqdmWarning
+
+    with warnings.catch_warnings():  # tqdm.keras imports tqdm.auto, which warns where ipywidgets is missing
+        warnings.simplefilter("ignore", TqdmWarning)
+        from tqdm.keras import TqdmCallback
 
     return TqdmCallback(epochs=epochs, verbose=0, tqdm_class=progress_bar, desc=description)
 
