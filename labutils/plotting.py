@@ -78,8 +78,12 @@ def plot_error_histograms(
     anomalous_errors: np.ndarray,
     thresholds: dict[str, float] | None = None,
     title: str = "Reconstruction error",
+    examples: str = "examples",
 ) -> Figure:
-    """Overlaid histograms of the errors of normal and anomalous examples, with threshold lines."""
+    """Overlaid histograms of the errors of normal and anomalous examples, with threshold lines.
+
+    ``examples`` names what is counted on the y axis (``"beats"``, ``"test images"``).
+    """
     figure, axis = plt.subplots(figsize=(8, 3.6))
     bins = np.histogram_bin_edges(np.concatenate([normal_errors, anomalous_errors]), bins=40)
     axis.hist(normal_errors, bins=bins, alpha=0.6, color=NORMAL_COLOUR, label=f"normal ({len(normal_errors)})")
@@ -88,7 +92,7 @@ def plot_error_histograms(
     )
     for (name, value), style in zip((thresholds or {}).items(), ("-", "--", ":", "-.")):
         axis.axvline(value, color="black", linestyle=style, label=f"{name}: {value:.3f}")
-    axis.set(title=title, xlabel="mean absolute reconstruction error", ylabel="beats")
+    axis.set(title=title, xlabel="mean absolute reconstruction error", ylabel=examples)
     axis.legend()
     return _finish(figure)
 
