@@ -66,3 +66,22 @@ def test_the_toc_is_the_one_list_of_notebooks_and_slide_pages(tmp_path):
     (tmp_path / "notebooks" / "01_lab.ipynb").unlink()
     with pytest.raises(FileNotFoundError, match="notebooks/01_lab"):
         toc.documents(tmp_path)
+
+
+def test_slides_leave_out_the_exercises_and_solutions():
+    import nbformat
+
+    from tools import tag_slides
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# Lab"),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("# @title Solution", metadata={"tags": ["hide-cell", "solution"]}),
+        nbformat.v4.new_markdown_cell("## Exercises"),
+        nbformat.v4.new_markdown_cell("### Exercise 1: try"),
+        nbformat.v4.new_code_cell("y = 2"),
+    ]
+    tag_slides.tag(notebook)
+    kinds = [cell.metadata["slideshow"]["slide_type"] for cell in notebook.cells]
+    assert kinds == ["slide", "-", "skip", "skip", "skip", "skip"]

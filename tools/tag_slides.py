@@ -38,7 +38,8 @@ def tag(notebook) -> bool:
     changed = False
     in_exercises = False  # everything from the "## Exercises" heading on stays out of the slides
     for cell in notebook.cells:
-        in_exercises = in_exercises or (cell.cell_type == "markdown" and cell.source.lstrip().startswith("## Exercises"))
+        heading = cell.source.lstrip() if cell.cell_type == "markdown" else ""
+        in_exercises = in_exercises or heading.startswith("## Exercises")
         wanted = slide_type(cell, in_exercises)
         if cell.metadata.get("slideshow", {}).get("slide_type") != wanted:
             cell.metadata["slideshow"] = {"slide_type": wanted}
