@@ -14,10 +14,16 @@ from collections.abc import Callable
 def show_source(*functions: Callable):
     """Return the source of ``functions`` as highlighted Python for a notebook to display.
 
-    Raises ``ValueError`` when called without a function or with something that has no
-    Python source (a built-in, a number).
+    Long lines wrap rather than run off the page (labutils is written to 120 columns, the
+    book's code column is narrower). Raises ``ValueError`` when called without a function
+    or with something that has no Python source (a built-in, a number).
     """
     from IPython.display import Code
+
+    class WrappedCode(Code):
+        def _repr_html_(self) -> str:
+            wrapped = '<pre style="white-space: pre-wrap; overflow-wrap: anywhere">'
+            return super()._repr_html_().replace("<pre>", wrapped, 1)
 
     if not functions:
         raise ValueError("show_source needs at least one function, e.g. show_source(models.conv_autoencoder)")
@@ -27,4 +33,4 @@ def show_source(*functions: Callable):
             parts.append(inspect.getsource(function))
         except (OSError, TypeError):
             raise ValueError(f"show_source: {function!r} has no Python source to show") from None
-    return Code("\n\n".join(parts), language="python")
+    return WrappedCode("\n\n".join(parts), language="python")

@@ -12,7 +12,9 @@ def test_shows_the_builders_own_keras_code():
     code = show_source(models.conv1d_ecg_autoencoder)
     assert code.data.startswith("def conv1d_ecg_autoencoder(")
     assert "layers.Conv1D(" in code.data and "layers.Dense(latent_dim" in code.data
-    assert "<span" in code._repr_html_()  # highlighted in Colab and the book
+    html = code._repr_html_()
+    assert "<span" in html  # highlighted in Colab and the book
+    assert 'white-space: pre-wrap' in html  # long lines wrap instead of running off the page
 
 
 def test_several_functions_and_bad_input():
