@@ -177,3 +177,29 @@ def test_the_cache_is_cleared_when_labutils_or_the_lock_change(tmp_path):
     assert not fill_and_change(root / "requirements.lock"), "a change in the lock"
     assert fill_and_change(root / "notebooks" / "tiny.ipynb"), "a notebook is keyed by jupyter-cache itself"
     assert not execute_notebooks.prepare("full", root).path.joinpath("marker").exists(), "profiles share a cache"
+
+
+def test_a_kernel_that_dies_at_start_is_started_again_but_a_failing_cell_is_not(tmp_path, monkeypatch):
+    path = _tiny_repository(tmp_path / "repo")
+    calls = []
+
+    def flaky_execute(self, **kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        self.nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="ok\n")]
+        return self.nb
+
+    monkeypatch.setattr("nbclient.NotebookClient.execute", flaky_execute)
+    monkeypatch.setattr(execute_notebooks.time, "sleep", lambda seconds: None)
+    executed, error, _ = execute_notebooks._run(path.read_text(), path.name, "quick", str(tmp_path / "repo"))
+    assert error is None and len(calls) == 2 and "ok" in executed
+
+    def failing_cell(self, **kwargs):
+        calls.append(kwargs)
+        raise RuntimeError("ValueError: boom")
+
+    calls.clear()
+    monkeypatch.setattr("nbclient.NotebookClient.execute", failing_cell)
+    executed, error, _ = execute_notebooks._run(path.read_text(), path.name, "quick", str(tmp_path / "repo"))
+    assert executed is None and "boom" in error and len(calls) == 1

@@ -129,24 +129,36 @@ def default_jobs(profile: str) -> int:
     return min(2, os.cpu_count() or 1) if profile == "quick" else 1
 
 
+#: How often a notebook is started again when its kernel dies before running any cell (two
+#: kernels starting at once can lose a race for their ports); a failing cell is never retried.
+KERNEL_START_ATTEMPTS = 3
+
+
 def _run(source: str, name: str, profile: str, root: str) -> tuple[str | None, str | None, float]:
     """In a worker process: execute one notebook; return (executed notebook, error, seconds)."""
-    notebook = nbformat.reads(source, as_version=4)
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix=f"{Path(name).stem}-") as folder:
-        scratch = Path(folder)
-        client = NotebookClient(
-            notebook,
-            timeout=execution_timeout(Path(root)),
-            allow_errors=False,
-            record_timing=False,  # timings in cell metadata would change the cache key
-            resources={"metadata": {"path": str(scratch)}},
-        )
-        try:
-            client.execute(env=kernel_environment(profile, scratch, Path(root)))
-        except Exception as error:  # the cell's traceback is in the message; nothing is cached
-            return None, f"{name} failed: {type(error).__name__}: {error}", time.perf_counter() - start
-    return nbformat.writes(notebook), None, time.perf_counter() - start
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        notebook = nbformat.reads(source, as_version=4)
+        with tempfile.TemporaryDirectory(prefix=f"{Path(name).stem}-") as folder:
+            scratch = Path(folder)
+            client = NotebookClient(
+                notebook,
+                timeout=execution_timeout(Path(root)),
+                startup_timeout=180,  # a loaded two-core machine starts kernels slowly
+                allow_errors=False,
+                record_timing=False,  # timings in cell metadata would change the cache key
+                resources={"metadata": {"path": str(scratch)}},
+            )
+            try:
+                client.execute(env=kernel_environment(profile, scratch, Path(root)))
+            except Exception as error:  # the cell's traceback is in the message; nothing is cached
+                started = any(cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
+                if "before replying to kernel_info" in str(error) and not started and attempt < KERNEL_START_ATTEMPTS:
+                    time.sleep(attempt)
+                    continue
+                return None, f"{name} failed: {type(error).__name__}: {error}", time.perf_counter() - start
+        return nbformat.writes(notebook), None, time.perf_counter() - start
+    raise AssertionError("unreachable")  # the loop always returns
 
 
 def execute_all(
