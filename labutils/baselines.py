@@ -112,7 +112,8 @@ class PCAReconstruction(Detector):
 
     def encode(self, x) -> np.ndarray:
         """The codes of ``x`` (n, ...): (n, components)."""
-        return self.pca_.transform(self._checked(x))
+        x = self._checked(x)  # says "not fitted yet" before pca_ is looked up
+        return self.pca_.transform(x)
 
     def reconstruct(self, x) -> np.ndarray:
         """Rebuild ``x`` (n, ...) from its codes, shaped like ``x``."""

@@ -90,7 +90,7 @@ def fit_autoencoder(
     x_normal,
     profile: str | None = None,
     *,
-    lab: str = "ecg",
+    lab: str | None = None,
     validation_data=None,
     epochs: int | None = None,
     batch_size: int | None = None,
@@ -105,11 +105,12 @@ def fit_autoencoder(
     only, keeps ``validation_data`` (or :data:`VALIDATION_FRACTION` of ``x_normal``) of
     *normal* examples for early stopping, and restores the
     weights of the best validation epoch. The defaults come from row ``lab`` of
-    :mod:`labutils.settings` for ``profile`` (the ECG lab's, unless told otherwise);
-    ``epochs``, ``batch_size`` and ``patience`` override them. Shows one progress bar
-    over the epochs.
+    :mod:`labutils.settings` for ``profile``; without ``lab``, the row that trains this
+    labutils model (:data:`labutils.settings.MODEL_LABS`, e.g. ``one_class_mnist`` for
+    ``conv_autoencoder``; the ECG lab's for any other model). ``epochs``, ``batch_size``
+    and ``patience`` override them. Shows one progress bar over the epochs.
     """
-    defaults = settings.get(lab, profile)
+    defaults = settings.get(settings.lab_for(model.name) if lab is None else lab, profile)
     epochs = defaults["epochs"] if epochs is None else epochs
     batch_size = defaults["batch_size"] if batch_size is None else batch_size
     patience = defaults["patience"] if patience is None else patience
@@ -267,3 +268,17 @@ def _scores(scores) -> np.ndarray:
     if not np.all(np.isfinite(scores)):
         raise ValueError("scores contain NaN or infinite values")
     return scores
+
+
+#: Video scoring moved to :mod:`labutils.video`; these names keep working here too.
+_MOVED_TO_VIDEO = (
+    "reconstruct_video", "frame_errors", "regularity_scores", "equal_error_rate", "frame_level_evaluation",
+)
+
+
+def __getattr__(name: str):
+    if name in _MOVED_TO_VIDEO:  # imported on first use: labutils.video imports this module
+        from labutils import video
+
+        return getattr(video, name)
+    raise AttributeError(f"module 'labutils.scoring' has no attribute {name!r}")

@@ -75,6 +75,25 @@ _TABLE: dict[str, dict[str, dict]] = {
 #: The names of the rows, in the order of the chapters.
 LABS = tuple(_TABLE)
 
+#: The row that trains each labutils model (by ``model.name``) when
+#: :func:`~labutils.scoring.fit_autoencoder` is not told ``lab``; any other model gets ``ecg``.
+MODEL_LABS = {
+    "toy_autoencoder": "toy",
+    "vanilla_autoencoder": "mnist",
+    "deep_autoencoder": "mnist",
+    "conv_autoencoder": "one_class_mnist",  # chapter 2 trains it per normal digit
+    "dense_ecg_autoencoder": "ecg",
+    "conv1d_ecg_autoencoder": "ecg",
+    "original_lab_conv1d_ecg_autoencoder": "ecg_original",
+    "frame_autoencoder": "ucsd_frames",
+    "frame_autoencoder_no_bottleneck": "ucsd_frames",
+}
+
+
+def lab_for(model_name: str) -> str:
+    """The row of the table that trains the labutils model called ``model_name`` (``ecg`` otherwise)."""
+    return MODEL_LABS.get(model_name, "ecg")
+
 
 def get(lab: str, profile: str | None = None) -> dict:
     """Return the settings of ``lab`` (a row of the table above) for ``profile``, as a new dict.

@@ -10,6 +10,7 @@ Used by the ECG lab.
 
 from __future__ import annotations
 
+import importlib.util
 import netrc
 import os
 import re
@@ -107,6 +108,9 @@ def callbacks(
     result: list[keras.callbacks.Callback] = [keras.callbacks.TensorBoard(log_dir=str(log_directory))]
     if use_wandb is None:
         use_wandb = wandb_key_configured()
+        if use_wandb and importlib.util.find_spec("wandb") is None:
+            print("Weights & Biases: a key is configured but wandb is not installed; TensorBoard only")
+            use_wandb = False
     if use_wandb:
         mode = wandb_mode()
         if mode != "disabled":

@@ -25,6 +25,8 @@ _UCR_CLASSES = (1, 2, 3, 4, 5)  # 1 = normal, 2-5 = four kinds of abnormal beat
 
 def _read_ecg_file(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """Read one ECG file in either format; see :func:`load_ecg`."""
+    if path.is_dir():
+        raise ValueError(f"{path}: a folder, where a file was expected (pass the folder alone to load it)")
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such ECG file")
     raw = path.read_bytes()
@@ -39,6 +41,8 @@ def _read_ecg_file(path: Path) -> tuple[np.ndarray, np.ndarray]:
         raise binary from None
 
     lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    if not lines:
+        raise ValueError(f"{path}: the file is empty")
     comma_separated = "," in lines[0][1]
 
     def split(line: str) -> list[str]:

@@ -44,7 +44,7 @@ class RemoteFile:
 #: TensorFlow publishes no hash for ``ecg.csv``: the ECG reader checks its content instead.
 REMOTE_FILES: dict[str, RemoteFile] = {
     "ecg": RemoteFile(
-        url="http://storage.googleapis.com/download.tensorflow.org/data/ecg.csv",
+        url="https://storage.googleapis.com/download.tensorflow.org/data/ecg.csv",
         description="TensorFlow's ecg.csv (ECG5000, 4,998 beats, 2.6 MB)",
     ),
     "mnist": RemoteFile(
@@ -100,6 +100,9 @@ def download_lock(target: Path, wait: bool = False):
                 f"another download into {target.parent} is running (it holds {lock_path.name}); "
                 "wait for it to finish, then run again"
             ) from None
+        except OSError as error:  # a file system without locks (some network or FUSE mounts)
+            handle.close()
+            raise OSError(f"cannot lock {lock_path} ({error.strerror or error})") from error
         try:
             same = os.stat(lock_path).st_ino == os.fstat(handle.fileno()).st_ino
         except FileNotFoundError:
@@ -123,6 +126,7 @@ def _transfer(url: str, part: Path, resumable: bool, label: str) -> None:
         response = urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS)
     except urllib.error.HTTPError as error:
         if error.code == 416 and have:  # nothing left to fetch: the part file is complete
+            error.close()
             return
         raise
     with response:
@@ -148,12 +152,14 @@ def fetch(
     *,
     url: str | None = None,
     validate: Callable[[Path], object] | None = None,
+    hint: str | None = None,
 ) -> Path:
     """Download registry entry ``name`` to ``target`` once, and return ``target``.
 
     ``url`` replaces the registry's (any URL urllib understands, ``file://`` included; the
     registry's hash is then checked only if the URL is the registry's own). ``validate(path)``
-    is the loader's check of the content and must raise ``ValueError`` for bad content.
+    is the loader's check of the content and must raise ``ValueError`` for bad content;
+    ``hint`` replaces the failure message's advice on providing the file by hand.
     Nothing is fetched when ``target`` exists. Raises ``OSError`` when the transfer fails
     (naming the URL, what was kept for a resume, and how to provide the file by hand) and
     ``ValueError`` when the file arrives but is wrong (hash or content); a wrong file is
@@ -184,10 +190,10 @@ def fetch(
             if not entry.resumable:
                 part.unlink(missing_ok=True)
             kept = f"; {part.name} is kept and the next call resumes from it" if part.exists() else ""
-            raise OSError(
-                f"could not download {url} ({error}){kept}. Or put {target.name} in {target.parent} "
-                "(LABUTILS_DATA_DIR), or run with LAB_PROFILE=quick"
-            ) from error
+            hint = hint or (
+                f"Or put {target.name} in {target.parent} (LABUTILS_DATA_DIR), or run with LAB_PROFILE=quick"
+            )
+            raise OSError(f"could not download {url} ({error}){kept}. {hint}") from error
         try:
             if expected is not None and (actual := sha256_of(part)) != expected:
                 raise ValueError(f"{url}: SHA-256 {actual} differs from the expected {expected}; deleted, run again")

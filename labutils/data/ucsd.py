@@ -82,13 +82,16 @@ def download_ucsd(root: str | Path | None = None, url: str | None = None, keep_a
     a local failure while extracting (a full disk) keeps it and raises ``OSError``.
     """
     root = Path(root).expanduser() if root is not None else data_dir() / "ucsd"
+    if root.name == UCSD_FOLDER and holds_ucsd(root, complete=True):  # the data set's own folder
+        return root
     target = root / UCSD_FOLDER
     if holds_ucsd(target, complete=True):
         return target
     if not hasattr(tarfile, "data_filter"):
         raise RuntimeError("safe extraction needs Python 3.10.12, 3.11.4, 3.12 or newer (tarfile's 'data' filter)")
     root.mkdir(parents=True, exist_ok=True)
-    archive = remote.fetch("ucsd", root / ARCHIVE_NAME, url=url)
+    hint = f"Or put the extracted {UCSD_FOLDER} folder in {root}, or run with LAB_PROFILE=quick"
+    archive = remote.fetch("ucsd", root / ARCHIVE_NAME, url=url, hint=hint)
     with remote.download_lock(target):
         if holds_ucsd(target, complete=True):  # another process extracted it while we waited
             return target
@@ -127,8 +130,8 @@ def download_ucsd(root: str | Path | None = None, url: str | None = None, keep_a
             os.replace(extracted, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    if not keep_archive:
-        archive.unlink(missing_ok=True)
+        if not keep_archive:
+            archive.unlink(missing_ok=True)
     return target
 
 
@@ -146,6 +149,8 @@ def locate_ucsd(profile: str | None = None, subset: str = "UCSDped1") -> tuple[P
             return candidate, f"real UCSD {subset} data from the data folder ({describe(candidate / UCSD_FOLDER)})"
     if profile == "full":
         folder = download_ucsd(data_dir() / "ucsd")
+        if not (folder / subset).is_dir():
+            raise FileNotFoundError(f"{folder} holds no {subset}/ folder; the UCSD archive has UCSDped1 and UCSDped2")
         return folder.parent, f"real UCSD {subset} data, downloaded once (cached as {describe(folder)})"
     # Named after the generator's version, so a changed generator never reuses old frames.
     root = standin_folder(f"ucsd-{UCSD_STANDIN_VERSION}-{subset}", lambda staging: make_ucsd_standin(staging, subset))
