@@ -1,4 +1,5 @@
-"""Where the course's data lives: the data folder, the shared folder beside a clone, stand-ins.
+"""Where the course's data lives: the data folder, the shared folder beside a clone, stand-ins,
+and the lock that keeps two writers out of one place.
 
 Every data set module asks here where to look first and where to cache downloads. Used by
 every chapter through :mod:`labutils.data`.
@@ -6,14 +7,15 @@ every chapter through :mod:`labutils.data`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from labutils import env
-from labutils.data.remote import download_lock
 
 
 def data_dir() -> Path:
@@ -32,23 +34,29 @@ def data_dir() -> Path:
     return Path(cache_home) / "labutils"
 
 
-def writable_data_dir(subfolder: str | Path = "") -> Path:
-    """Create and return ``data_dir() / subfolder``, or say clearly why it cannot be written.
+def writable_folder(folder: str | Path) -> Path:
+    """Create ``folder`` if needed and return it, or say clearly why it cannot be written.
 
-    Raises ``OSError`` naming the folder and ``LABUTILS_DATA_DIR`` when the folder is a file,
-    is read-only or cannot be made, instead of a bare ``NotADirectoryError`` from deep inside.
+    Raises ``OSError`` naming the folder and ``LABUTILS_DATA_DIR`` when it is a file, is
+    read-only or cannot be made, instead of a bare ``NotADirectoryError`` from deep inside.
+    Downloads (:func:`labutils.data.remote.fetch`) and stand-ins check their folder with it.
     """
-    folder = data_dir() / subfolder
+    folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK):
+            raise PermissionError(13, "read-only")
     except OSError as error:
         raise OSError(
-            f"cannot use {folder} as the data folder ({error.strerror or error}); "
+            f"cannot write to {folder} ({error.strerror or error}); "
             "set LABUTILS_DATA_DIR to a folder you can write to"
         ) from error
-    if not os.access(folder, os.W_OK):
-        raise OSError(f"the data folder {folder} is read-only; set LABUTILS_DATA_DIR to a folder you can write to")
     return folder
+
+
+def writable_data_dir(subfolder: str | Path = "") -> Path:
+    """Create and return ``data_dir() / subfolder``; see :func:`writable_folder` for the errors."""
+    return writable_folder(data_dir() / subfolder)
 
 
 def shared_data_file(relative: str | Path) -> Path | None:
@@ -79,6 +87,47 @@ def describe(path: str | Path) -> str:
         return path.name
 
 
+@contextlib.contextmanager
+def download_lock(target: Path, wait: bool = False):
+    """Hold ``<target>.lock`` while writing ``target``; a second writer fails clearly, or waits if ``wait``.
+
+    The lock file is removed afterwards; a writer that locked a file just removed by the
+    previous holder notices (the path no longer names its file) and locks again.
+    """
+    lock_path = target.with_name(target.name + ".lock")
+    if sys.platform == "win32":  # no fcntl: no lock, as before
+        yield
+        return
+    import fcntl
+
+    while True:
+        handle = open(lock_path, "a+")  # closed in the finally below
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise OSError(
+                f"another download into {target.parent} is running (it holds {lock_path.name}); "
+                "wait for it to finish, then run again"
+            ) from None
+        except OSError as error:  # a file system without locks (some network or FUSE mounts)
+            handle.close()
+            raise OSError(f"cannot lock {lock_path} ({error.strerror or error})") from error
+        try:
+            same = os.stat(lock_path).st_ino == os.fstat(handle.fileno()).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        handle.close()
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            lock_path.unlink()
+        handle.close()
+
+
 STANDIN_MARKER = ".labutils-standin"
 
 
@@ -97,10 +146,14 @@ def standin_folder(name: str, make: Callable[[Path], object]) -> Path:
     parent = writable_data_dir("standins")
     folder = parent / name
     marker = folder / STANDIN_MARKER
-    if not folder.is_symlink() and folder.is_dir() and marker.is_file() and not marker.is_symlink():
+
+    def generated() -> bool:  # a real folder with the marker this function writes, never a link
+        return not folder.is_symlink() and folder.is_dir() and marker.is_file() and not marker.is_symlink()
+
+    if generated():
         return folder
     with download_lock(folder, wait=True):  # one writer at a time; staging folders left by a killed run go
-        if not folder.is_symlink() and folder.is_dir() and marker.is_file() and not marker.is_symlink():
+        if generated():
             return folder
         for stale in parent.glob(f".{name}-*"):
             shutil.rmtree(stale, ignore_errors=True)

@@ -12,17 +12,16 @@ chapter 2 (MNIST) and the UCSD chapters.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import http.client
 import os
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from labutils.data.folders import download_lock, writable_folder
 from labutils.progress import progress_bar
 
 CHUNK_BYTES = 1 << 20
@@ -75,47 +74,6 @@ def sha256_of(path: str | Path) -> str:
         while chunk := file.read(CHUNK_BYTES):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-@contextlib.contextmanager
-def download_lock(target: Path, wait: bool = False):
-    """Hold ``<target>.lock`` while writing ``target``; a second writer fails clearly, or waits if ``wait``.
-
-    The lock file is removed afterwards; a writer that locked a file just removed by the
-    previous holder notices (the path no longer names its file) and locks again.
-    """
-    lock_path = target.with_name(target.name + ".lock")
-    if sys.platform == "win32":  # no fcntl: no lock, as before
-        yield
-        return
-    import fcntl
-
-    while True:
-        handle = open(lock_path, "a+")  # closed in the finally below
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            raise OSError(
-                f"another download into {target.parent} is running (it holds {lock_path.name}); "
-                "wait for it to finish, then run again"
-            ) from None
-        except OSError as error:  # a file system without locks (some network or FUSE mounts)
-            handle.close()
-            raise OSError(f"cannot lock {lock_path} ({error.strerror or error})") from error
-        try:
-            same = os.stat(lock_path).st_ino == os.fstat(handle.fileno()).st_ino
-        except FileNotFoundError:
-            same = False
-        if same:
-            break
-        handle.close()
-    try:
-        yield
-    finally:
-        with contextlib.suppress(OSError):
-            lock_path.unlink()
-        handle.close()
 
 
 def _transfer(url: str, part: Path, resumable: bool, label: str) -> None:
@@ -171,15 +129,7 @@ def fetch(
         return target
     url = url or entry.url
     expected = entry.sha256 if url == entry.url else None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not os.access(target.parent, os.W_OK):
-            raise PermissionError(13, "read-only")
-    except OSError as error:
-        raise OSError(
-            f"cannot save {target.name} in {target.parent} ({error.strerror or error}); set LABUTILS_DATA_DIR "
-            "to a folder you can write to"
-        ) from error
+    writable_folder(target.parent)
     part = target.with_name(target.name + ".part")
     with download_lock(target):
         if target.is_file():  # another process finished it while we waited

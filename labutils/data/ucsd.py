@@ -15,7 +15,7 @@ from pathlib import Path
 
 from labutils import env
 from labutils.data import remote
-from labutils.data.folders import data_dir, describe, standin_folder
+from labutils.data.folders import data_dir, describe, download_lock, standin_folder
 from labutils.data.ucsd_layout import UCSD_FOLDER, holds_ucsd
 from labutils.data.ucsd_standin import UCSD_STANDIN_VERSION, make_ucsd_standin
 
@@ -92,7 +92,7 @@ def download_ucsd(root: str | Path | None = None, url: str | None = None, keep_a
     root.mkdir(parents=True, exist_ok=True)
     hint = f"Or put the extracted {UCSD_FOLDER} folder in {root}, or run with LAB_PROFILE=quick"
     archive = remote.fetch("ucsd", root / ARCHIVE_NAME, url=url, hint=hint)
-    with remote.download_lock(target):
+    with download_lock(target):
         if holds_ucsd(target, complete=True):  # another process extracted it while we waited
             return target
         for stale in root.glob(".extract-*"):  # left by a killed run; we hold the lock
