@@ -9,7 +9,7 @@ splits, each fitted once and then scoring test and validation beats. Every detec
 threshold is the lab's rule, mean + 1 std of its scores on held-out normal validation
 beats (the settings' validation share); the test beats are used only for the metrics.
 
-    python benchmarks/ecg.py                        # the shared 300-beat real subset
+    python benchmarks/ecg.py                        # the 300 real beats shipped with labutils
     python benchmarks/ecg.py --data path/to/ecg.csv # any file load_ecg reads
     python benchmarks/ecg.py --profile quick --splits 2 --seeds 2
 
@@ -102,7 +102,7 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", help="ECG file or folder (default: the shared real 300-beat subset)")
+    parser.add_argument("--data", help="ECG file or folder (default: the 300 real beats shipped with labutils)")
     parser.add_argument("--profile", choices=env.PROFILES, default="full")
     parser.add_argument("--splits", type=int, default=3)
     parser.add_argument("--seeds", type=int, default=3)
@@ -111,9 +111,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path)
     arguments = parser.parse_args()
 
-    source = arguments.data or data.shared_data_file(data.ECG_DEV_FILE)
-    if source is None:
-        raise SystemExit("no data: pass --data, or clone the repository with ../shared beside it")
+    source = arguments.data or data.shipped_file(data.ECG_SUBSET)
     beats, is_anomaly = data.load_ecg(source)
     started = time.perf_counter()
     seeds = list(range(arguments.seeds))

@@ -8,7 +8,7 @@ al. (2018): a convolutional autoencoder per normal digit (row ``one_class_mnist`
 ROC-AUC of the reconstruction error on all test digits, anomaly positive, next to the
 paper's Table 1 (``labutils.published``).
 
-    python benchmarks/mnist.py --profile quick   # scikit-learn's digits, about 3 minutes on 2 CPU cores
+    python benchmarks/mnist.py --profile quick   # the 2,000 real digits shipped with labutils
     python benchmarks/mnist.py --profile full    # MNIST (downloads it once), meant for a GPU
 
 Prints the tables and writes them to benchmarks/results/mnist-<profile>.md.

@@ -1,4 +1,4 @@
-"""Shared fixtures: an isolated data folder per test, and the shared real ECG subset."""
+"""Shared fixtures: an isolated data folder per test, and the real ECG subset shipped with labutils."""
 
 from __future__ import annotations
 
@@ -19,8 +19,5 @@ def isolated_data_dir(tmp_path_factory, monkeypatch) -> Path:
 
 @pytest.fixture(scope="session")
 def ecg_dev_file() -> Path:
-    """The 300 real ECG5000 beats in ../shared/data; tests that need them skip without it."""
-    path = data.shared_data_file(data.ECG_DEV_FILE)
-    if path is None:
-        pytest.skip("../shared/data/ecg5000/ECG5000_DEV.txt is not beside the repository")
-    return path
+    """The 300 real ECG5000 beats shipped with labutils (labutils/data/files/ecg5000_300.txt)."""
+    return data.shipped_file(data.ECG_SUBSET)

@@ -1,4 +1,4 @@
-"""labutils.data: the ECG loaders, the profile-dependent choice of file, downloads, stand-ins."""
+"""labutils.data: the ECG loaders, the profile-dependent choice of file, downloads, shipped subsets."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from labutils import data
-from labutils.data import ecg, remote
+from labutils.data import ecg, folders, remote
 
 
 def serve_from(monkeypatch, name: str, url: str, sha256: str | None = None) -> None:
@@ -106,23 +106,42 @@ def test_real_file_in_data_dir_wins_in_any_profile(isolated_data_dir, monkeypatc
         assert "real ECG5000 data from the data folder" in source
 
 
-def test_quick_profile_uses_shared_subset(ecg_dev_file):
-    files, source = data.locate_ecg("quick")
-    assert files == [ecg_dev_file] and "300 beats" in source
-
-
-def test_quick_profile_falls_back_to_standin_without_network(monkeypatch):
-    monkeypatch.setattr(ecg, "shared_data_file", lambda relative: None)  # patched where it is used
-
-    def no_network(*args, **kwargs):
+def no_network(monkeypatch):
+    def refuse(*args, **kwargs):
         raise AssertionError("the quick profile touched the network")
 
-    monkeypatch.setattr(urllib.request, "urlopen", no_network)
-    monkeypatch.setattr(urllib.request, "urlretrieve", no_network)
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+    monkeypatch.setattr(urllib.request, "urlretrieve", refuse)
+
+
+def decoy_shared_folder(root):
+    """A ``shared/data`` folder as the course's clones once had beside them, with the wrong contents."""
+    (root / "shared" / "data" / "ecg5000").mkdir(parents=True)
+    write_csv(root / "shared" / "data" / "ecg5000" / "ECG5000_DEV.txt", np.zeros((4, 140)), [1, 0, 1, 0])
+    (root / "shared" / "data" / "mnist").mkdir()
+    fake_mnist(root / "shared" / "data" / "mnist" / "mnist_subset.npz")
+
+
+def test_quick_profile_uses_the_shipped_real_beats_without_network_or_shared_folder(
+    ecg_dev_file, tmp_path, monkeypatch
+):
+    no_network(monkeypatch)
+    decoy_shared_folder(tmp_path)
+    monkeypatch.chdir(tmp_path)  # a ../shared beside the working folder must not matter
     files, source = data.locate_ecg("quick")
-    assert "generated stand-in" in source
+    assert files == [ecg_dev_file] and ecg_dev_file.parent == data.SHIPPED_FOLDER
+    assert "300 real ECG5000 beats shipped with labutils" in source and "ecg5000_300.txt" in source
     beats, is_anomaly = data.load_ecg(files)
     assert beats.shape == (300, 140) and is_anomaly.sum() == 125
+    np.testing.assert_array_equal(data.load_ecg()[0], beats)  # load_ecg() without a path: the same beats
+
+
+def test_a_missing_shipped_file_is_named(monkeypatch, tmp_path):
+    monkeypatch.setattr(folders, "SHIPPED_FOLDER", tmp_path / "files")  # an installation without its data
+    with pytest.raises(FileNotFoundError, match=r"ecg5000_300\.txt.*reinstall labutils"):
+        data.locate_ecg("quick")
+    with pytest.raises(FileNotFoundError, match=r"mnist_2000\.npz.*reinstall labutils"):
+        data.load_mnist("quick")
 
 
 def test_standin_is_ecg_csv_format_and_z_normalised(tmp_path):
@@ -200,23 +219,15 @@ def test_toy_2d_shapes_counts_and_separation():
         data.make_toy_2d(n_normal=0)
 
 
-def test_digits_standin_looks_like_mnist():
-    (x_train, y_train), (x_test, y_test) = data.digits_standin()
-    assert x_train.shape == (1437, 28, 28) and x_test.shape == (360, 28, 28)
-    assert x_train.dtype == np.float32 and x_train.min() == 0.0 and x_train.max() <= 1.0
-    assert set(y_train.tolist()) == set(range(10)) and np.bincount(y_test).min() >= 35
-    assert np.all(x_train[:, :4, :] == 0) and np.all(x_train[:, :, 24:] == 0)  # centred 20x20, as MNIST
-    np.testing.assert_array_equal(x_test, data.digits_standin()[1][0])
-
-
-def test_quick_mnist_is_the_standin_without_network(monkeypatch):
-    def no_network(*args, **kwargs):
-        raise AssertionError("the quick profile touched the network")
-
-    monkeypatch.setattr(urllib.request, "urlopen", no_network)
-    monkeypatch.setattr(urllib.request, "urlretrieve", no_network)
-    (x_train, _), _, source = data.load_mnist("quick")
-    assert x_train.shape[1:] == (28, 28) and "stand-in" in source
+def test_quick_mnist_is_the_shipped_real_subset_without_network_or_shared_folder(tmp_path, monkeypatch):
+    no_network(monkeypatch)
+    decoy_shared_folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    (x_train, y_train), (x_test, y_test), source = data.load_mnist("quick")
+    assert x_train.shape == (1500, 28, 28) and x_test.shape == (500, 28, 28)
+    assert x_train.dtype == np.float32 and x_train.min() == 0.0 and x_train.max() == 1.0  # uint8 / 255
+    assert y_train.dtype == np.int64 and set(y_train.tolist()) == set(y_test.tolist()) == set(range(10))
+    assert source.startswith("2,000 real MNIST digits shipped with labutils (mnist_2000.npz: 1,500 training")
 
 
 def fake_mnist(path, n_train=6, n_test=4):

@@ -1,7 +1,8 @@
 """The package Colab installs, and one list of dependencies.
 
 The wheel built from this repository holds every module under ``labutils/`` (subpackages
-included) and imports from where pip puts it, outside the repository; the version lives in
+included) and the real data subsets the quick profile reads, and imports and finds those
+subsets where pip puts it, outside the repository; the version lives in
 ``labutils.__version__`` only; ``requirements.lock`` pins everything ``pyproject.toml``
 asks for, so the two cannot drift.
 """
@@ -26,6 +27,7 @@ import labutils
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "labutils").rglob("*.py"))
+SHIPPED = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "labutils" / "data" / "files").iterdir())
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
@@ -52,6 +54,16 @@ def test_the_wheel_holds_every_module_and_the_one_version(wheel):
     assert "version" in PYPROJECT["project"]["dynamic"] and "version" not in PYPROJECT["project"]
 
 
+def test_the_wheel_ships_the_real_data_subsets(wheel):
+    assert {"labutils/data/files/ecg5000_300.txt", "labutils/data/files/mnist_2000.npz"} <= set(SHIPPED)
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        missing = [path for path in SHIPPED if path not in names]
+        assert not missing, f"not in the wheel (pyproject's package-data?): {missing}"
+        for path in SHIPPED:
+            assert archive.read(path) == (ROOT / path).read_bytes(), f"{path} differs in the wheel"
+
+
 def test_the_installed_wheel_imports_outside_the_repository(wheel, tmp_path):
     target = tmp_path / "site"
     subprocess.run(
@@ -69,18 +81,28 @@ for name in {modules!r}:
     report[name] = module.__file__
 data = importlib.import_module("labutils.data")
 report["unresolved"] = [name for name in getattr(data, "__all__", []) if not hasattr(data, name)]
+ecg_files, ecg_source = data.locate_ecg("quick")
+(x_train, _), (x_test, _), mnist_source = data.load_mnist("quick")
+report["shipped"] = [str(ecg_files[0]), str(data.shipped_file(data.MNIST_SUBSET))]
+report["quick"] = [len(data.load_ecg(ecg_files)[0]), len(x_train), len(x_test), ecg_source, mnist_source]
 print(json.dumps(report))
 """
     run = subprocess.run(
         [sys.executable, "-c", script],
         cwd=tmp_path,  # outside the repository, so `import labutils` cannot find the checkout
-        env={key: value for key, value in os.environ.items() if key != "PYTHONPATH"},
+        env={key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+        | {"LABUTILS_DATA_DIR": str(tmp_path / "empty-data-dir")},
         capture_output=True,
         text=True,
     )
     assert run.returncode == 0, run.stderr[-3000:]
     report = json.loads(run.stdout.strip().splitlines()[-1])
     assert report.pop("unresolved") == [], "names in labutils.data.__all__ that do not exist"
+    ecg_beats, train_digits, test_digits, ecg_source, mnist_source = report.pop("quick")
+    assert (ecg_beats, train_digits, test_digits) == (300, 1500, 500)  # the shipped real subsets
+    assert "real ECG5000 beats shipped with labutils" in ecg_source and "real MNIST" in mnist_source
+    for file in report.pop("shipped"):
+        assert Path(file).is_relative_to(target), f"{file} was read from outside the installed wheel"
     for name, file in report.items():
         assert Path(file).is_relative_to(target), f"{name} was imported from {file}, not from the wheel"
 

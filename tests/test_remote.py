@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from labutils import data
-from labutils.data import ecg, folders, remote, ucsd
+from labutils.data import folders, remote, ucsd
 
 
 def serve(monkeypatch, name: str, source: Path, sha256: str | None = None) -> str:
@@ -209,18 +209,17 @@ def test_the_pinned_hash_is_checked_for_the_registry_url(monkeypatch, tmp_path):
 # --------------------------------------------------------------------------- stand-in folders
 
 
-def test_a_planted_link_is_replaced_and_its_target_untouched(isolated_data_dir, tmp_path, monkeypatch):
+def test_a_planted_link_is_replaced_and_its_target_untouched(isolated_data_dir, tmp_path):
     victim = tmp_path / "victim"
     victim.mkdir()
     (victim / "ecg.csv").write_text("precious")
     (victim / folders.STANDIN_MARKER).write_text("a marker copied by an attacker")
     standins = isolated_data_dir / "standins"
     standins.mkdir()
-    os.symlink(victim, standins / f"ecg-{data.ECG_STANDIN_VERSION}")
-    monkeypatch.setattr(ecg, "shared_data_file", lambda relative: None)
-    files, description = data.locate_ecg("quick")
-    assert "generated stand-in" in description and not files[0].parent.is_symlink()
-    assert data.load_ecg(files)[0].shape == (300, 140)
+    os.symlink(victim, standins / "ecg-1")
+    folder = folders.standin_folder("ecg-1", lambda staging: data.make_ecg_standin(staging / "ecg.csv"))
+    assert folder == standins / "ecg-1" and not folder.is_symlink()
+    assert data.load_ecg(folder / "ecg.csv")[0].shape == (300, 140)
     assert (victim / "ecg.csv").read_text() == "precious"
 
 

@@ -3,14 +3,14 @@
 =====================  ====================================================================
 module                 what lives there
 =====================  ====================================================================
-``folders``            :func:`data_dir` (``LABUTILS_DATA_DIR``), the shared folder beside a
-                       clone, the folder generated stand-ins are written to
+``folders``            :func:`data_dir` (``LABUTILS_DATA_DIR``), the real subsets shipped in
+                       ``files/`` (:func:`shipped_file`), the folder stand-ins are written to
 ``remote``             the registry of every file the course downloads (URL, SHA-256,
                        resumable) and :func:`~labutils.data.remote.fetch`, the one download
 ``toy``                chapter 1's half-moons with outliers
-``mnist``              chapter 2's MNIST, its quick-profile stand-in, the one-class split
+``mnist``              chapter 2's MNIST, its shipped real subset, the one-class split
 ``ecg``                the ECG lab's ECG5000: both file formats, which file per profile
-``ecg_standin``        a generated ECG stand-in in the ``ecg.csv`` format
+``ecg_standin``        generated beats in the ``ecg.csv`` format, for tests of the reader
 ``ucsd_layout``        the UCSD data set's folders, videos and numbered frames on disk
 ``ucsd``               the UCSD download and safe extraction; which folder per profile
 ``ucsd_frames``        decoded UCSD frames, frame-level ground truth and pixel masks
@@ -22,10 +22,10 @@ Every public name is importable from here, as ``labutils.data.load_ecg`` and so 
 helpers :func:`as_unit_frames` and :func:`clip_starts` live in :mod:`labutils.frames`.
 """
 
-from labutils.data.ecg import ECG_DEV_FILE, ECG_STANDIN_VERSION, download_ecg, load_ecg, locate_ecg
+from labutils.data.ecg import ECG_SUBSET, download_ecg, load_ecg, locate_ecg
 from labutils.data.ecg_standin import ECG_LENGTH, make_ecg_standin
-from labutils.data.folders import data_dir, describe, shared_data_file, standin_folder, writable_data_dir
-from labutils.data.mnist import digits_standin, load_mnist, one_class_split
+from labutils.data.folders import SHIPPED_FOLDER, data_dir, describe, shipped_file, standin_folder, writable_data_dir
+from labutils.data.mnist import MNIST_SUBSET, load_mnist, one_class_split
 from labutils.data.remote import REMOTE_FILES, RemoteFile, fetch
 from labutils.data.toy import make_toy_2d
 from labutils.data.ucsd import download_ucsd, locate_ucsd
@@ -36,10 +36,11 @@ from labutils.data.ucsd_standin import UCSD_STANDIN_VERSION, make_ucsd_standin
 from labutils.frames import as_unit_frames, clip_starts
 
 __all__ = [
-    "ECG_DEV_FILE",
     "ECG_LENGTH",
-    "ECG_STANDIN_VERSION",
+    "ECG_SUBSET",
+    "MNIST_SUBSET",
     "REMOTE_FILES",
+    "SHIPPED_FOLDER",
     "UCSD_FOLDER",
     "UCSD_SPLITS",
     "UCSD_STANDIN_VERSION",
@@ -49,7 +50,6 @@ __all__ = [
     "clip_starts",
     "data_dir",
     "describe",
-    "digits_standin",
     "download_ecg",
     "download_ucsd",
     "fetch",
@@ -62,7 +62,7 @@ __all__ = [
     "make_ucsd_standin",
     "one_class_split",
     "read_ucsd_video",
-    "shared_data_file",
+    "shipped_file",
     "standin_folder",
     "ucsd_clips",
     "ucsd_dataset_folder",

@@ -2,8 +2,8 @@
 
 :func:`load_ecg` reads TensorFlow's ``ecg.csv`` and the UCR archive's ``ECG5000_TRAIN.txt`` /
 ``ECG5000_TEST.txt`` (recognised by content); :func:`locate_ecg` decides which files a lab
-uses in each profile; :func:`download_ecg` fetches ``ecg.csv`` through :mod:`.remote`. The
-generated stand-in is in :mod:`.ecg_standin`.
+uses in each profile (the quick profile: :data:`ECG_SUBSET`, 300 real beats shipped with
+labutils); :func:`download_ecg` fetches ``ecg.csv`` through :mod:`.remote`.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import numpy as np
 
 from labutils import env
 from labutils.data import remote
-from labutils.data.ecg_standin import ECG_LENGTH, make_ecg_standin
-from labutils.data.folders import data_dir, describe, shared_data_file, standin_folder
+from labutils.data.ecg_standin import ECG_LENGTH
+from labutils.data.folders import data_dir, describe, shipped_file
 
-ECG_DEV_FILE = Path("ecg5000") / "ECG5000_DEV.txt"  # the real subset in ../shared/data
+#: 300 real ECG5000 beats (175 normal, 125 abnormal) shipped with labutils: data/files/README.md
+ECG_SUBSET = "ecg5000_300.txt"
 ECG_CSV_BEATS = 4998  # beats in TensorFlow's ecg.csv
-ECG_STANDIN_VERSION = 1  # raise when make_ecg_standin's output changes
 _UCR_CLASSES = (1, 2, 3, 4, 5)  # 1 = normal, 2-5 = four kinds of abnormal beat
 
 
@@ -103,8 +103,8 @@ def _ecg_files_in(folder: Path) -> list[Path]:
     """Real ECG files in ``folder`` or its ``ecg5000`` subfolder.
 
     ``ecg.csv`` first; else the UCR ``ECG5000_TRAIN.txt`` and ``ECG5000_TEST.txt``; else any
-    other ``ECG5000_*.txt`` (such as the shared subset, which is drawn from TRAIN and must
-    not be loaded beside it).
+    other ``ECG5000_*.txt`` (such as a copy of :data:`ECG_SUBSET` renamed, which is drawn
+    from TRAIN and must not be loaded beside it).
     """
     for candidate_folder in (folder, folder / "ecg5000"):
         if (candidate_folder / "ecg.csv").is_file():
@@ -154,10 +154,9 @@ def locate_ecg(profile: str | None = None) -> tuple[list[Path], str]:
     """Choose the ECG files for a profile and say where they come from.
 
     In order: real files in :func:`data_dir` (any profile); in the full profile, a
-    cached download of TensorFlow's ``ecg.csv``; in the quick profile, the real
-    300-beat subset in ``../shared/data`` when present, else a generated stand-in. The
-    quick profile never touches the network. Returns the files and a one-line
-    description for the notebook to print.
+    cached download of TensorFlow's ``ecg.csv``; in the quick profile, the 300 real
+    beats shipped with labutils (:data:`ECG_SUBSET`). The quick profile never touches
+    the network. Returns the files and a one-line description for the notebook to print.
     """
     profile = env.resolve_profile(profile)
     folder = data_dir()
@@ -168,11 +167,11 @@ def locate_ecg(profile: str | None = None) -> tuple[list[Path], str]:
     if profile == "full":
         downloaded = download_ecg(folder / "ecg5000")
         return [downloaded], f"real ECG5000 data, TensorFlow's ecg.csv (cached as {describe(downloaded)})"
-    shared = shared_data_file(ECG_DEV_FILE)
-    if shared is not None:
-        return [shared], f"real ECG5000 subset, 300 beats ({shared.name})"
-    standin = standin_folder(f"ecg-{ECG_STANDIN_VERSION}", lambda staging: make_ecg_standin(staging / "ecg.csv"))
-    return [standin / "ecg.csv"], "generated stand-in in the ecg.csv format, not real heartbeats"
+    subset = shipped_file(ECG_SUBSET)
+    return [subset], (
+        f"300 real ECG5000 beats shipped with labutils ({subset.name}: 175 normal, 125 abnormal, "
+        "drawn from the UCR archive's training split)"
+    )
 
 
 def download_ecg(folder: str | Path, url: str | None = None) -> Path:

@@ -1,7 +1,7 @@
-"""A generated stand-in for ECG5000 in TensorFlow's ``ecg.csv`` format (the ECG lab).
+"""Generated heartbeats in TensorFlow's ``ecg.csv`` format, for tests of the ECG reader.
 
-Used only where no real heartbeats are at hand and by the tests of the ECG reader: the
-real loader reads it like the real file.
+No lab uses them (the quick profile reads the real beats shipped with labutils); tests
+serve them as ``ecg.csv`` of any size, and the real loader reads them like the real file.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def make_ecg_standin(
     Normal beats: a deep early dip, a T wave and the next beat's rise, with jitter in
     timing and amplitude. Anomalous beats: one of three deformations (inverted T wave,
     a premature extra bump, a widened and shifted dip). Each beat is z-normalised as in
-    the UCR archive. The same class balance as the shared real subset by default.
+    the UCR archive. The same class balance as the shipped real subset by default.
     """
     if n_normal < 1 or n_anomalous < 0:
         raise ValueError(f"need at least one normal beat and no negative counts, got {n_normal}, {n_anomalous}")

@@ -1,5 +1,5 @@
-"""Where the course's data lives: the data folder, the shared folder beside a clone, stand-ins,
-and the lock that keeps two writers out of one place.
+"""Where the course's data lives: the data folder, the real subsets shipped inside labutils,
+stand-ins, and the lock that keeps two writers out of one place.
 
 Every data set module asks here where to look first and where to cache downloads. Used by
 every chapter through :mod:`labutils.data`.
@@ -59,19 +59,26 @@ def writable_data_dir(subfolder: str | Path = "") -> Path:
     return writable_folder(data_dir() / subfolder)
 
 
-def shared_data_file(relative: str | Path) -> Path | None:
-    """Return ``shared/data/<relative>`` from a folder beside the repository, if present.
+#: The real data subsets shipped inside the package (package data; see ``files/README.md``).
+SHIPPED_FOLDER = Path(__file__).resolve().parent / "files"
 
-    The course repository is cloned with ``shared/`` beside it for tests and the offline
-    book build; on a student's machine there is none and this returns ``None``.
+
+def shipped_file(name: str) -> Path:
+    """Return the path of ``name``, a real data file shipped with labutils in :data:`SHIPPED_FOLDER`.
+
+    The quick profile reads these instead of downloading, on any machine (a clone, Colab, a
+    wheel). Raises ``FileNotFoundError`` naming the file when the installation lacks it.
+    Used by chapters 2 and 3 through :mod:`.mnist` and :mod:`.ecg`.
     """
-    starts = [Path.cwd().resolve(), Path(__file__).resolve().parent]
-    for start in starts:
-        for folder in (start, *start.parents):
-            candidate = folder / "shared" / "data" / relative
-            if candidate.is_file():
-                return candidate
-    return None
+    if not name or Path(name).name != name:
+        raise ValueError(f"name must be a plain file name, got {name!r}")
+    path = SHIPPED_FOLDER / name
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path}: this labutils installation lacks its shipped data file; reinstall labutils, "
+            "or put the real data in LABUTILS_DATA_DIR"
+        )
+    return path
 
 
 def describe(path: str | Path) -> str:

@@ -1,8 +1,8 @@
-"""MNIST for chapter 2: Keras's ``mnist.npz`` (downloaded once in the full profile), a stand-in.
+"""MNIST for chapter 2: Keras's ``mnist.npz`` (downloaded once in the full profile), a real subset.
 
-:func:`load_mnist` returns Keras's MNIST in the full profile and scikit-learn's bundled 8x8
-digits, upscaled to 28x28, in the quick profile; :func:`one_class_split` makes one digit
-"normal" and the rest anomalies.
+:func:`load_mnist` returns Keras's MNIST in the full profile and the 2,000 real MNIST digits
+shipped with labutils (:data:`MNIST_SUBSET`) in the quick profile; :func:`one_class_split`
+makes one digit "normal" and the rest anomalies.
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ import numpy as np
 
 from labutils import env
 from labutils.data import remote
-from labutils.data.folders import data_dir, describe
+from labutils.data.folders import data_dir, describe, shipped_file
 
+#: 2,000 real MNIST digits (1,500 training, 500 test) shipped with labutils: data/files/README.md
+MNIST_SUBSET = "mnist_2000.npz"
 
 MnistSplits = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
@@ -53,34 +55,13 @@ def _read_mnist_npz(path: Path) -> MnistSplits:
     )
 
 
-def digits_standin(test_fraction: float = 0.2, seed: int = 0) -> MnistSplits:
-    """scikit-learn's 1797 bundled 8x8 digits as MNIST-like 28x28 images in [0, 1].
-
-    Each digit is resized to 20x20 and centred in 28x28, as MNIST's digits are; a
-    stratified split keeps every class in both parts. Real data, no download.
-    """
-    from PIL import Image
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
-
-    digits = load_digits()
-    images = np.zeros((len(digits.images), 28, 28), dtype=np.float32)
-    for index, image in enumerate(digits.images):
-        resized = Image.fromarray((image / 16.0).astype(np.float32)).resize((20, 20), Image.Resampling.BILINEAR)
-        images[index, 4:24, 4:24] = np.clip(np.asarray(resized), 0.0, 1.0)
-    x_train, x_test, y_train, y_test = train_test_split(
-        images, digits.target.astype(np.int64), test_size=test_fraction, stratify=digits.target, random_state=seed
-    )
-    return (x_train, y_train), (x_test, y_test)
-
-
 def load_mnist(profile: str | None = None) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], str]:
     """Return ``(x_train, y_train), (x_test, y_test), source`` with 28x28 images in [0, 1].
 
     A ``mnist.npz`` in :func:`data_dir` is used in any profile; otherwise the full profile
     downloads Keras's MNIST once into the data folder (checked against its SHA-256), and
-    the quick profile uses
-    :func:`digits_standin` without the network. ``source`` says which. Used by chapter 2.
+    the quick profile reads the 2,000 real digits shipped with labutils
+    (:data:`MNIST_SUBSET`) without the network. ``source`` says which. Used by chapter 2.
     """
     profile = env.resolve_profile(profile)
     folder = data_dir()
@@ -92,8 +73,12 @@ def load_mnist(profile: str | None = None) -> tuple[tuple[np.ndarray, np.ndarray
         target = remote.fetch("mnist", folder / "mnist" / "mnist.npz", validate=_read_mnist_npz)
         train, test = _read_mnist_npz(target)
         return train, test, f"real MNIST, downloaded once (cached as {describe(target)})"
-    train, test = digits_standin()
-    return train, test, "scikit-learn's 8x8 digits upscaled to 28x28 (quick profile stand-in for MNIST)"
+    subset = shipped_file(MNIST_SUBSET)
+    train, test = _read_mnist_npz(subset)
+    return train, test, (
+        f"{len(train[0]) + len(test[0]):,} real MNIST digits shipped with labutils ({subset.name}: "
+        f"{len(train[0]):,} training and {len(test[0]):,} test digits drawn from MNIST's test set)"
+    )
 
 
 def one_class_split(
