@@ -9,6 +9,7 @@ Each module does one thing:
 - ``settings``: one table of training settings per lab and profile.
 - ``progress``: one style of progress bar for downloads, decoding and training.
 - ``scoring``: train autoencoders, reconstruction errors, thresholds and metrics.
+- ``rates``: metrics on test sets resampled to the rare anomaly rates met in use.
 - ``video``: score videos frame by frame, split training videos, pick an example.
 - ``frames``: small helpers for video frames.
 - ``baselines``: classical detectors from scikit-learn, fitted once, scoring any set.
