@@ -114,8 +114,8 @@ def test_random_scores_give_chance_roc_auc_and_pr_auc_near_the_rate():
 def test_recall_at_a_fixed_threshold_does_not_depend_on_the_rate():
     # 40 of the 50 anomalies score above the threshold: recall 0.8 on average at any rate.
     scores = np.r_[np.zeros(99), np.ones(40), np.zeros(10)]
-    table = rates.metrics_at_rates(LABELS, {"detector": scores}, {"detector": 0.5}, rates=[0.25, 0.05], draws=400)
-    np.testing.assert_allclose(table[("recall", "mean")], 0.8, atol=0.02)
+    table = rates.metrics_at_rates(LABELS, {"detector": scores}, {"detector": 0.5}, rates=[0.25, 0.05], draws=150)
+    np.testing.assert_allclose(table[("recall", "mean")], 0.8, atol=0.04)
 
 
 def test_every_model_is_scored_on_the_same_draws():
