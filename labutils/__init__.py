@@ -13,6 +13,8 @@ Each module does one thing:
 - ``video``: score videos frame by frame, split training videos, pick an example.
 - ``frames``: small helpers for video frames.
 - ``baselines``: classical detectors from scikit-learn, fitted once, scoring any set.
+- ``costs``: what a detector stores and how long it takes to score.
+- ``windows``: slide a window along a long signal; evaluate detections per event.
 - ``published``: published results the chapters compare with.
 - ``plotting``: every figure the notebooks show.
 - ``tracking``: TensorBoard and optional Weights & Biases callbacks.

@@ -143,3 +143,20 @@ def test_bad_arguments_of_metrics_at_rates_are_named(arguments, message):
     given = {"scores_by_model": {"a": LABELS.astype(float)}, "thresholds": {"a": 0.5}} | arguments
     with pytest.raises(ValueError, match=message):
         rates.metrics_at_rates(LABELS, **given)
+
+
+def test_plot_metrics_at_rates_draws_one_panel_per_metric():
+    import matplotlib.pyplot as plt
+
+    from labutils import plotting
+
+    scores = np.r_[np.ones(9), np.zeros(90), np.linspace(1.0, 2.0, 50)]
+    table = rates.metrics_at_rates(LABELS, {"a": scores, "b": -scores}, {"a": 0.5, "b": -0.5}, draws=5)
+    figure = plotting.plot_metrics_at_rates(table)
+    assert len(figure.axes) == 4 and not plt.fignum_exists(figure.number)
+    assert [axis.get_title() for axis in figure.axes] == ["precision", "recall", "PR-AUC", "ROC-AUC"]
+    assert [label.get_text() for label in figure.axes[0].get_xticklabels()] == [
+        "as given\n(33.6% anomalies)", "5%\n(4.8% anomalies)", "1%\n(1.0% anomalies)"
+    ]
+    with pytest.raises(ValueError, match=r"metrics must be columns of table, got \['f1'\] \(missing \['f1'\]\)"):
+        plotting.plot_metrics_at_rates(table, metrics=("f1",))
