@@ -9,9 +9,12 @@ Each module does one thing:
 - ``settings``: one table of training settings per lab and profile.
 - ``progress``: one style of progress bar for downloads, decoding and training.
 - ``scoring``: train autoencoders, reconstruction errors, thresholds and metrics.
+- ``rates``: metrics on test sets resampled to the rare anomaly rates met in use.
 - ``video``: score videos frame by frame, split training videos, pick an example.
 - ``frames``: small helpers for video frames.
 - ``baselines``: classical detectors from scikit-learn, fitted once, scoring any set.
+- ``costs``: what a detector stores and how long it takes to score.
+- ``windows``: slide a window along a long signal; evaluate detections per event.
 - ``published``: published results the chapters compare with.
 - ``plotting``: every figure the notebooks show.
 - ``tracking``: TensorBoard and optional Weights & Biases callbacks.

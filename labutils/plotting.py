@@ -357,3 +357,82 @@ def plot_autoencoder_diagram(layer_sizes: list[int], code_index: int | None = No
     axis.set(xlim=(-0.6, len(layer_sizes) - 0.4), ylim=(-0.75, 0.75), title=title)
     axis.axis("off")
     return _finish(figure)
+
+
+def plot_metrics_at_rates(table, metrics: tuple[str, ...] = ("precision", "recall", "pr_auc", "roc_auc")) -> Figure:
+    """One panel per metric: each model's mean ± std over draws on each test set (chapter 3).
+
+    ``table`` is :func:`labutils.rates.metrics_at_rates`' DataFrame; the x axis holds its
+    test sets in its order (the set as given, then each rate), labelled with their
+    share of anomalies.
+    """
+    names = {"precision": "precision", "recall": "recall", "f1": "F1", "accuracy": "accuracy",
+             "pr_auc": "PR-AUC", "roc_auc": "ROC-AUC"}
+    missing = [metric for metric in metrics if (metric, "mean") not in table.columns]
+    if missing or not metrics:
+        raise ValueError(f"metrics must be columns of table, got {list(metrics)} (missing {missing})")
+    sets = list(dict.fromkeys(table.index.get_level_values("test set")))
+    rates = table[("anomaly rate", "mean")].groupby(level="test set", sort=False).mean()
+    labels = [f"{name}\n({rates[name]:.1%} anomalies)" for name in sets]
+    figure, axes = plt.subplots(1, len(metrics), figsize=(3.6 * len(metrics), 3.6), sharey=True, squeeze=False)
+    for axis, metric in zip(axes[0], metrics):
+        for model, rows in table.groupby(level="model", sort=False):
+            rows = rows.droplevel("model").reindex(sets)
+            axis.errorbar(np.arange(len(sets)), rows[(metric, "mean")], yerr=rows[(metric, "std")].fillna(0.0),
+                          marker="o", capsize=3, label=model)
+        axis.set(title=names.get(metric, metric), xticks=np.arange(len(sets)), ylim=(-0.02, 1.02))
+        axis.set_xticklabels(labels, fontsize=8)
+        axis.grid(True, alpha=0.3)
+    axes[0, 0].set_ylabel("mean ± std over draws")
+    axes[0, -1].legend(fontsize=7, loc="lower left")
+    return _finish(figure)
+
+
+def plot_signal_detections(
+    trace: np.ndarray,
+    events: np.ndarray,
+    window_starts: np.ndarray,
+    window: int,
+    scores: np.ndarray,
+    threshold: float,
+    samples: tuple[int, int] | None = None,
+    title: str = "",
+) -> Figure:
+    """A long signal with its labelled anomalies shaded and the windows scored along it (chapter 3).
+
+    Top: ``trace`` with the ``events`` (``[start, stop)`` spans of known anomalies)
+    shaded, and a strip at the bottom marking the middle of every window whose score is
+    above ``threshold``. Bottom: each window's score at its middle, with the threshold.
+    ``samples`` (start, stop) zooms into a stretch.
+    """
+    trace, scores, starts = np.asarray(trace), np.asarray(scores, dtype=float), np.asarray(window_starts)
+    if trace.ndim != 1 or len(trace) == 0:
+        raise ValueError(f"trace must be a non-empty 1-D signal, got shape {trace.shape}")
+    if scores.shape != starts.shape or starts.ndim != 1 or len(starts) == 0:
+        raise ValueError(f"scores must hold one score per window start ({starts.shape}), got {scores.shape}")
+    step = int(np.median(np.diff(starts))) if len(starts) > 1 else window
+    middles = starts + window / 2
+    flagged = scores > threshold
+    marked = np.zeros(len(trace), bool)
+    for middle in middles[flagged]:
+        marked[max(0, int(middle - step / 2)) : int(middle + step / 2)] = True
+    figure, (signal_axis, score_axis) = plt.subplots(2, 1, figsize=(12, 5), sharex=True, height_ratios=(3, 2))
+    positions = np.arange(len(trace))
+    signal_axis.plot(positions, trace, color=NORMAL_COLOUR, linewidth=0.8, label="signal")
+    for number, (start, stop) in enumerate(np.asarray(events).reshape(-1, 2)):
+        label = None if number else "labelled anomaly"
+        signal_axis.axvspan(start, stop, color=ERROR_COLOUR, alpha=0.35, label=label)
+    signal_axis.fill_between(positions, 0, 0.07, where=marked, color="darkorange", step="mid",
+                             transform=signal_axis.get_xaxis_transform(), label="flagged windows (middles)")
+    signal_axis.set(title=title, ylabel="amplitude")
+    signal_axis.legend(loc="upper right", fontsize=8)
+    score_axis.plot(middles, scores, color="grey", linewidth=0.8, marker=".", markersize=3, label="window score")
+    score_axis.plot(middles[flagged], scores[flagged], "o", color=ANOMALY_COLOUR, markersize=3, label="above threshold")
+    score_axis.axhline(threshold, color="black", linestyle="--", label=f"threshold {threshold:.3f}")
+    score_axis.set(xlabel="sample", ylabel="score")
+    score_axis.legend(loc="upper right", fontsize=8)
+    for axis in (signal_axis, score_axis):
+        axis.grid(True, alpha=0.3)
+    if samples is not None:
+        signal_axis.set_xlim(*samples)
+    return _finish(figure)

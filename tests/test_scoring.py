@@ -88,6 +88,24 @@ def test_metrics_treat_anomaly_as_positive():
     assert set(scoring.detection_metrics(is_anomaly, scores)) == {"roc_auc", "pr_auc"}
 
 
+def test_threshold_metrics_agree_with_scikit_learn():
+    from sklearn import metrics
+
+    rng = np.random.default_rng(0)
+    for trial in range(30):
+        is_anomaly = rng.random(40) < 0.3
+        is_anomaly[:2] = [False, True]
+        scores = rng.integers(0, 5, 40).astype(float)  # ties, and thresholds that flag nothing
+        threshold = float(rng.integers(-1, 6))
+        predicted = scores > threshold
+        result = scoring.detection_metrics(is_anomaly, scores, threshold)
+        assert result["accuracy"] == pytest.approx(metrics.accuracy_score(is_anomaly, predicted))
+        for name, function in [("precision", metrics.precision_score), ("recall", metrics.recall_score),
+                               ("f1", metrics.f1_score)]:
+            assert result[name] == pytest.approx(function(is_anomaly, predicted, zero_division=0)), (trial, name)
+    assert scoring.detection_metrics([False, True], [0.1, 0.2], threshold=1.0)["precision"] == 0.0  # none flagged
+
+
 @pytest.mark.parametrize(
     ("labels", "scores", "message"),
     [
