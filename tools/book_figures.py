@@ -17,9 +17,9 @@ as Sphinx's own ``figure`` directive with that file: ``:alt:`` becomes the ``alt
 attribute of the ``<img>`` and the content its caption. Both are required; the build
 stops with an error naming the page and line when either is missing or the function
 does not exist. Nothing is executed by a kernel, so ``make book``'s rule that
-jupyter-book executes no notebook still holds, and the page is read again when the
-module that drew it changes (besides ``tools/execute_notebooks.py`` removing the whole
-build when anything under ``labutils/`` changes).
+jupyter-book executes no notebook still holds. Sphinx reads a page again when the module
+that drew its figure or this file changes, and ``tools/execute_notebooks.py`` removes the
+whole build when anything under ``labutils/`` changes, so no page keeps an old figure.
 
 ``_config.yml`` loads it (``sphinx: local_extensions``); ``tools/make_slides.py`` uses
 :func:`slide_markdown` to put the same figures on the reading pages' slides.
@@ -91,12 +91,12 @@ def parse(body: str) -> tuple[dict[str, str], str]:
 
 
 def slide_markdown(match: re.Match) -> str:
-    """For ``DIRECTIVE.sub``: the figure as a Markdown image (an SVG data URI) and its caption in italics."""
+    """For ``DIRECTIVE.sub``: the figure as a Markdown image (an SVG data URI), its caption below it."""
     options, caption = parse(match[2])
     encoded = base64.b64encode(svg(render(match[1]))).decode("ascii")
     alt = options.get("alt", "").replace("]", ")").replace("[", "(")
     caption = " ".join(caption.split())
-    return f"![{alt}](data:image/svg+xml;base64,{encoded})\n\n*{caption}*"
+    return f"![{alt}](data:image/svg+xml;base64,{encoded})\n\n{caption}"
 
 
 class LabutilsFigure(SphinxFigure):
@@ -118,7 +118,8 @@ class LabutilsFigure(SphinxFigure):
         except ValueError as error:
             raise self.error(f"labutils-figure: {error}") from error
         env = self.state.document.settings.env
-        env.note_dependency(module.__file__)  # the page is read again when the module changes
+        env.note_dependency(module.__file__)  # the page is read again when the module drawing it
+        env.note_dependency(__file__)  # or this file changes
         path = Path(env.app.doctreedir).parent / FOLDER / f"{target}.svg"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(svg(render(target)))
