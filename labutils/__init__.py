@@ -14,6 +14,7 @@ Each module does one thing:
 - ``baselines``: classical detectors from scikit-learn, fitted once, scoring any set.
 - ``published``: published results the chapters compare with.
 - ``plotting``: every figure the notebooks show.
+- ``diagrams``: the reading pages' figures, drawn when the book is built.
 - ``tracking``: TensorBoard and optional Weights & Biases callbacks.
 """
 
