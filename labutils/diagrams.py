@@ -234,10 +234,10 @@ def _draw_convlstm(axis: Axes) -> None:
     cells, size = 6, 0.42
     window = {(column, row): "tab:orange" for column in (2, 3, 4) for row in (2, 3, 4)}
     origins = {"H_{t-1}": (0.3, 3.3), "H_t": (5.5, 3.3), "X_{t-1}": (0.3, 0.6), "X_t": (5.5, 0.6)}
-    _draw_plane(axis, origins["X_{t-1}"], cells, size, "input $X_{t-1}$")
-    _draw_plane(axis, origins["X_t"], cells, size, "input $X_t$", window)
-    _draw_plane(axis, origins["H_{t-1}"], cells, size, "state $H_{t-1}$", window)
-    _draw_plane(axis, origins["H_t"], cells, size, "state $H_t$", {(3, 3): ANOMALY_COLOUR})
+    _draw_plane(axis, origins["X_{t-1}"], cells, size, r"input $\mathcal{X}_{t-1}$")
+    _draw_plane(axis, origins["X_t"], cells, size, r"input $\mathcal{X}_t$", window)
+    _draw_plane(axis, origins["H_{t-1}"], cells, size, r"state $\mathcal{H}_{t-1}$", window)
+    _draw_plane(axis, origins["H_t"], cells, size, r"state $\mathcal{H}_t$", {(3, 3): ANOMALY_COLOUR})
     target = _plane_point(origins["H_t"], 3.5, 3.5, size)
     for name in ("X_t", "H_{t-1}"):
         for corner in ((2, 2), (5, 2), (5, 5), (2, 5)):
@@ -245,8 +245,9 @@ def _draw_convlstm(axis: Axes) -> None:
                       color="tab:orange", linewidth=0.9, alpha=0.9)
     start = _plane_point(origins["X_{t-1}"], 3.3, 6, size) + np.array([0, 0.08])  # straight up, beside the label
     _arrow(axis, start, (start[0], origins["H_{t-1}"][1] - 0.05), colour="grey")
-    axis.text(5.0, -0.6, "inputs and states stay images; a cell of $H_t$ sees the 3×3\nneighbourhood of its place "
-              "in $X_t$ and in $H_{t-1}$", ha="center", va="center", fontsize=9.5, color="dimgrey")
+    axis.text(5.0, -0.6, "inputs and states stay images; a cell of $\\mathcal{H}_t$ sees the 3×3\nneighbourhood of "
+              "its place in $\\mathcal{X}_t$ and in $\\mathcal{H}_{t-1}$", ha="center", va="center", fontsize=9.5,
+              color="dimgrey")
     axis.set(xlim=(0.0, 10.0), ylim=(-1.0, 6.1))
     axis.set_title("ConvLSTM: images, 3×3 convolutions", fontsize=12)
     axis.axis("off")

@@ -115,7 +115,9 @@ def test_lstm_and_convlstm_fully_connected_chain_beside_a_3x3_neighbourhood():
     assert sum(text.get_text() == "LSTM" for text in fc_axis.texts) == 3  # a chain of three cells
     full_matrix = [line for line in fc_axis.lines if line.get_color() == "grey"]
     assert len(full_matrix) == 5 * 7  # every input number joined to every unit of the middle cell
-    assert {"input $X_t$", "state $H_t$", "state $H_{t-1}$", "input $X_{t-1}$"} <= set(strings(figure))
+    planes = {r"input $\mathcal{X}_t$", r"state $\mathcal{H}_t$", r"state $\mathcal{H}_{t-1}$",
+              r"input $\mathcal{X}_{t-1}$"}
+    assert planes <= set(strings(figure))
     neighbourhood = [line for line in conv_axis.lines if line.get_color() == "tab:orange"]
     assert len(neighbourhood) == 2 * 4  # the corners of the 3x3 window in X_t and in H_{t-1}
     assert len({tuple(line.get_xydata()[1]) for line in neighbourhood}) == 1  # ... all meet at one cell of H_t
