@@ -17,6 +17,7 @@ Each module does one thing:
 - ``windows``: slide a window along a long signal; evaluate detections per event.
 - ``published``: published results the chapters compare with.
 - ``plotting``: every figure the notebooks show.
+- ``diagrams``: the reading pages' figures, drawn when the book is built.
 - ``tracking``: TensorBoard and optional Weights & Biases callbacks.
 """
 

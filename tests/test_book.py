@@ -33,3 +33,16 @@ def test_every_citation_is_in_the_bibliography():
              for key in group.split(",")}
     assert cited, "no citations found"
     assert cited <= keys, f"cited but not in references.bib: {cited - keys}"
+
+
+def test_the_reading_pages_figures_have_alt_text_captions_and_functions():
+    from tools import book_figures
+
+    for page in toc.reading_pages(ROOT):
+        figures = book_figures.DIRECTIVE.findall(page.read_text(encoding="utf-8"))
+        assert figures, f"{page.name}: a reading page without a figure"
+        for target, body in figures:
+            options, caption = book_figures.parse(body)
+            assert len(options.get("alt", "")) > 80, f"{page.name}, {target}: describe the figure in :alt:"
+            assert caption, f"{page.name}, {target}: no caption"
+            book_figures.resolve(target)  # a ValueError names a function that does not exist

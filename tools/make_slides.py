@@ -5,7 +5,7 @@ and tables), drops stderr output (TensorFlow's start-up notices) and writes
 ``<output>/<notebook>.slides.html``; cells are tagged by ``tools/tag_slides.py``. The
 reading pages that ``_toc.yml`` lists (chapters 1, 2 and 5 today; not the landing page
 or the bibliography, see ``tools/toc.py``) become decks too, one slide per section,
-without their exercises.
+without their exercises, with their figures.
 
     python tools/make_slides.py _build/quick/_build/jupyter_execute/notebooks _build/quick/slides
 """
@@ -23,8 +23,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def page_notebook(path: Path) -> nbformat.NotebookNode:
-    """A markdown page as a notebook: one slide per section, exercises left out, MyST roles as text."""
+    """A markdown page as a notebook: one slide per section, exercises left out, MyST roles as text.
+
+    The page's ``labutils-figure`` figures are drawn as the book draws them
+    (``tools/book_figures.py``) and shown as images with their captions.
+    """
+    from tools import book_figures
+
     text = re.sub(r"```\{(exercise|solution)\}.*?\n```", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
+    text = book_figures.DIRECTIVE.sub(book_figures.slide_markdown, text)
     text = re.sub(r"\{cite\}`([^`]+)`", r"[\1]", text)
     text = re.sub(r"\{doc\}`(?:[^`]*/)?([^`/]+)`", r"*\1*", text)
     text = re.sub(r"```\{(warning|note)\}\n(.*?)\n```", r"> **\1:** \2", text, flags=re.DOTALL)
