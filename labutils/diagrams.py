@@ -140,15 +140,16 @@ def bottleneck_reconstructions(code_sizes: tuple[int, ...] = (3, 30), examples: 
     """What a bottleneck keeps: digits, their codes and reconstructions at small and large codes (chapter 2).
 
     PCA stands in for a linear autoencoder (:func:`pca_reconstructions`), fitted on the
-    quick profile's digits (scikit-learn's 8x8 digits upscaled to 28x28, the same for
-    every build); the test digits shown are the first ``examples`` classes. Each row
+    2,000 real MNIST digits shipped with labutils (the same for every build, whatever the
+    data folder holds); the test digits shown are the first ``examples`` classes. Each row
     label gives the mean squared error over all test digits.
     """
-    from labutils.data.mnist import digits_standin
+    from labutils.data.folders import shipped_file
+    from labutils.data.mnist import MNIST_SUBSET, _read_mnist_npz
 
     if not code_sizes or examples < 1:
         raise ValueError("code_sizes must not be empty and examples must be positive")
-    (x_train, _), (x_test, y_test) = digits_standin()
+    (x_train, _), (x_test, y_test) = _read_mnist_npz(shipped_file(MNIST_SUBSET))
     shown = np.array([np.flatnonzero(y_test == digit)[0] for digit in range(min(examples, 10))])
     ratios = [1.0] + [0.28, 1.0] * len(code_sizes)
     figure, axes = plt.subplots(len(ratios), len(shown), figsize=(0.85 * len(shown) + 1.6, 0.85 * sum(ratios) + 0.7),
