@@ -13,6 +13,7 @@ Each module does one thing:
 - ``video``: score videos frame by frame, split training videos, pick an example.
 - ``frames``: small helpers for video frames.
 - ``baselines``: classical detectors from scikit-learn, fitted once, scoring any set.
+- ``one_class``: the hybrid detector (codes fed to a classical detector) and Deep SVDD.
 - ``published``: published results the chapters compare with.
 - ``plotting``: every figure the notebooks show.
 - ``tracking``: TensorBoard and optional Weights & Biases callbacks.
