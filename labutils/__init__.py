@@ -15,6 +15,7 @@ Each module does one thing:
 - ``baselines``: classical detectors from scikit-learn, fitted once, scoring any set.
 - ``costs``: what a detector stores and how long it takes to score.
 - ``windows``: slide a window along a long signal; evaluate detections per event.
+- ``one_class``: the hybrid detector (codes fed to a classical detector) and Deep SVDD.
 - ``published``: published results the chapters compare with.
 - ``plotting``: every figure the notebooks show.
 - ``diagrams``: the reading pages' figures, drawn when the book is built.

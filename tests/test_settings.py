@@ -22,6 +22,10 @@ def test_rows_the_chapters_rely_on():
     }
     assert settings.get("ucsd_frames", "quick")["image_size"] == 60
     assert settings.get("toy", "quick")["learning_rate"] == 3e-3
+    # chapter 2: all ten digits take turns as the normal class in full, the first five in quick
+    assert settings.get("one_class_mnist", "full")["normal_digits"] == tuple(range(10))
+    assert settings.get("one_class_mnist", "quick")["normal_digits"] == (0, 1, 2, 3, 4)
+    assert settings.get("deep_svdd_mnist", "quick")["learning_rate"] > 0
 
 
 def test_get_returns_a_copy_and_reads_the_profile(monkeypatch):
