@@ -64,6 +64,16 @@ def test_the_wheel_ships_the_real_data_subsets(wheel):
             assert archive.read(path) == (ROOT / path).read_bytes(), f"{path} differs in the wheel"
 
 
+def test_the_wheel_declares_the_data_licence_beside_the_code_licence(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        (metadata,) = [name for name in archive.namelist() if name.endswith(".dist-info/METADATA")]
+        lines = archive.read(metadata).decode().splitlines()
+        licences = [name for name in archive.namelist() if "/licenses/" in name]
+    assert "License-Expression: MIT AND CC-BY-SA-3.0" in lines  # MNIST digits: CC BY-SA 3.0
+    assert any(name.endswith("licenses/LICENSE") for name in licences), licences
+    assert any(name.endswith("licenses/labutils/data/files/README.md") for name in licences), licences
+
+
 def test_the_installed_wheel_imports_outside_the_repository(wheel, tmp_path):
     target = tmp_path / "site"
     subprocess.run(
