@@ -143,7 +143,7 @@ def ucsd_clips(
         return (clips, clips) if pairs else clips
 
     # One batch ready while the model trains on another; tf.data's autotuning would hold
-    # more (20-25 MB more at Ped1's size, batch 16), for no speed a GPU would notice.
+    # more (about 11 MB at Ped1's size, batch 16), for no speed a GPU would notice.
     options = tf.data.Options()
     options.autotune.enabled = False
     return dataset.map(gather).prefetch(1).with_options(options)
