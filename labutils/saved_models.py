@@ -91,6 +91,11 @@ def _history_dict(result) -> dict[str, list] | None:
     return {str(name): [float(value) for value in np.ravel(values)] for name, values in result.items()}
 
 
+def _layers_only(model: keras.Model) -> keras.Model:
+    """The same layers without the optimizer: ``save_weights`` of a compiled model stores Adam's state too."""
+    return keras.Model(model.inputs, model.outputs, name=model.name)
+
+
 def _save(model: keras.Model, weights: Path, record: Path, content: dict) -> None:
     """Write the weights and the JSON under temporary names, then rename both into place.
 
@@ -100,7 +105,7 @@ def _save(model: keras.Model, weights: Path, record: Path, content: dict) -> Non
     partial = {path: path.with_name(f".{path.name.split('.')[0]}.{os.getpid()}.partial{suffix}")
                for path, suffix in ((weights, ".weights.h5"), (record, ".json"))}  # Keras insists on .weights.h5
     try:
-        model.save_weights(partial[weights])
+        _layers_only(model).save_weights(partial[weights])
         partial[record].write_text(json.dumps(content, indent=1), encoding="utf-8")
         os.replace(partial[record], record)
         os.replace(partial[weights], weights)
@@ -155,7 +160,7 @@ def trained_model(
 
     if weights.is_file() and not (retrain or _retrain_requested()):
         try:
-            model.load_weights(weights)
+            _layers_only(model).load_weights(weights)
         except (OSError, ValueError) as error:  # a damaged file (a sync gone wrong): train again
             print(f"{model.name}: cannot load {describe(weights)} ({error}); training again")
         else:

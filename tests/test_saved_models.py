@@ -178,3 +178,31 @@ def test_use_drive_on_colab_mounts_and_points_the_data_folder_there(monkeypatch,
 def test_use_drive_names_a_bad_folder(folder):
     with pytest.raises(ValueError, match="folder must be a path inside Google Drive"):
         env.use_drive(folder)
+
+
+def test_a_uint8_clip_model_comes_back_with_the_same_reconstructions(tmp_path):
+    from labutils import models
+
+    clips = np.random.default_rng(0).integers(0, 256, (2, 3, 17, 25, 1), dtype=np.uint8)
+
+    def build_clip_model():
+        keras.utils.set_random_seed(0)
+        return models.spatiotemporal_autoencoder(27, 3, (2, 2), (2, 2, 2), frame_size=(17, 25))
+
+    def train(model):
+        return model.fit(clips, clips, epochs=1, verbose=0)
+
+    details = {"frame_size": (17, 25), "seed": 0}
+    trained, _ = saved_models.trained_model(build_clip_model, train, "ucsd_video", "quick", details=details,
+                                            folder=tmp_path)
+    keras.utils.set_random_seed(1)  # a different start: only the loaded weights can make them agree
+    loaded, history = saved_models.trained_model(lambda: models.spatiotemporal_autoencoder(
+        27, 3, (2, 2), (2, 2, 2), frame_size=(17, 25)), train, "ucsd_video", "quick", details=details, folder=tmp_path)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(loaded(clips)), keras.ops.convert_to_numpy(trained(clips)))
+    assert len(history["loss"]) == 1
+    import h5py
+
+    with h5py.File(next(tmp_path.glob("*.weights.h5"))) as saved:  # the layers' weights, not Adam's moments
+        stored = []
+        saved.visititems(lambda name, item: stored.append(name) if isinstance(item, h5py.Dataset) else None)
+    assert len(stored) == len(trained.weights) and not any("optimizer" in name for name in stored)
