@@ -1,21 +1,26 @@
 """Benchmark the video chapters: the UCSD loader's speed and memory, and the detectors.
 
 Loader: writes a generated folder the size of UCSD Ped1's training set (34 videos of
-200 frames, 238x158 pixels) and streams one epoch of 10-frame clips at 227x227 through
-``labutils.data.ucsd_clips`` in a fresh process, measuring clips per second and the
-extra peak memory (resident set size over the process's size before loading), against
-the 2.8 GB float64 array of the slides' loader.
+200 frames, 238x158 pixels) and streams one epoch of 10-frame uint8 clips at the frames'
+own size (the model's 227x227 lives in the model) through ``labutils.data.ucsd_clips``,
+batch 16, in a fresh process per run (``--repeats``, default 3), measuring clips per
+second and the extra peak memory (resident set size over the process's size before
+loading), against the 2.8 GB float64 array of the slides' loader. Each run also times
+what the model's own preprocessing costs per batch on this machine (Rescaling and
+Resizing of 10 uint8 frames to 227x227, and the resize back).
 
 Detectors: on the quick profile's generated stand-in, trains chapter 6's small
 spatio-temporal autoencoder and chapter 4's frame autoencoder (with and without its
-bottleneck) as the chapters do, with the quick rows ``ucsd_video`` and ``ucsd_frames`` of
-``labutils.settings`` (the frame model with early stopping on whole held-out training
-videos), with several seeds, and reports frame-level ROC-AUC and EER, and seconds per
-epoch on this machine. ``--gpu-size`` also times one epoch of the full-size model
-(227x227, Chong & Tay's filters) on random clips, for a GPU machine.
+bottleneck) as the chapters do, uint8 frames at their own size in, with the quick rows
+``ucsd_video`` and ``ucsd_frames`` of ``labutils.settings`` (the frame model with early
+stopping on whole held-out training videos), with several seeds, and reports
+frame-level ROC-AUC and EER, and seconds per epoch on this machine. ``--only gpu`` times
+one epoch of the full-size model (227x227 inside, Chong & Tay's filters) on random uint8
+clips of Ped1's size, for a GPU machine.
 
     python benchmarks/ucsd.py                  # everything, 10-20 minutes on 2 CPU cores
     python benchmarks/ucsd.py --only loader
+    python benchmarks/ucsd.py --smoke          # the detectors' code on a tiny stand-in, 1 epoch
 
 Prints the tables and writes them to benchmarks/results/ucsd-<what>.md.
 """
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -47,60 +53,108 @@ def rss():
 tf.constant(0)  # start TensorFlow's runtime before the baseline
 before = rss()
 start = time.perf_counter()
-dataset = data.ucsd_clips(sys.argv[1], clip_length=10, image_size=227, batch_size=16, progress=False)
+dataset = data.ucsd_clips(sys.argv[1], clip_length=10, batch_size=16, pairs=True, progress=False)
 loaded = time.perf_counter()
-clips = sum(int(batch.shape[0]) for batch in dataset)
+decoded = rss()
+clips = 0
+for inputs, targets in dataset:
+    clips += int(inputs.shape[0])
 done = time.perf_counter()
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"clips": clips, "decode_s": loaded - start, "epoch_s": done - loaded,
-                  "extra_peak_bytes": peak - before}))
+print(json.dumps({"clips": clips, "shape": list(inputs.shape[1:]), "dtype": inputs.dtype.name,
+                  "decode_s": loaded - start, "epoch_s": done - loaded, "extra_peak_bytes": peak - before,
+                  "after_decoding_bytes": decoded - before}))
 """
 
+PREPROCESS_CHILD = """
+import json, sys, time
+import keras, numpy as np, tensorflow as tf
+from keras import layers
+height, width, size, batch, repeats = map(int, sys.argv[1:6])
+clips = keras.Input((10, height, width, 1), dtype="uint8")
+scaled = layers.Rescaling(1 / 255)(clips)
+resized = layers.TimeDistributed(layers.Resizing(size, size))(scaled)
+into = tf.function(keras.Model(clips, resized), jit_compile=False)
+rebuilt = keras.Input((10, size, size, 1))
+back = tf.function(keras.Model(rebuilt, layers.TimeDistributed(layers.Resizing(height, width))(rebuilt)))
+uint8 = tf.constant(np.random.default_rng(0).integers(0, 256, (batch, 10, height, width, 1), dtype=np.uint8))
+unit = tf.random.uniform((batch, 10, size, size, 1))
+result = {}
+for name, function, argument in (("in", into, uint8), ("back", back, unit)):
+    function(argument).numpy()  # trace once
+    start = time.perf_counter()
+    for _ in range(repeats):
+        function(argument).numpy()
+    result[name] = (time.perf_counter() - start) / repeats
+print(json.dumps(result))
+"""
 
-def loader_benchmark(folder: Path) -> pd.DataFrame:
+PED1_FRAME = (158, 238)  # height, width of Ped1's frames
+MODEL_SIZE = 227  # the spatio-temporal autoencoder's frames (Chong & Tay, 2017)
+BATCH = 16
+
+
+def _child(code: str, *arguments) -> dict:
+    finished = subprocess.run(
+        [sys.executable, "-c", code, *map(str, arguments)], check=True, capture_output=True, text=True
+    )
+    return json.loads(finished.stdout.strip().splitlines()[-1])
+
+
+def loader_benchmark(folder: Path, repeats: int = 3) -> pd.DataFrame:
     from labutils import data
 
     if not (folder / data.UCSD_FOLDER).is_dir():
         print(f"writing a Ped1-sized generated folder in {folder} ...")
-        data.make_ucsd_standin(folder, train_videos=34, test_videos=1, frames=200, frame_size=(158, 238))
-    measured = json.loads(subprocess.run(
-        [sys.executable, "-c", LOADER_CHILD, str(folder)], check=True, capture_output=True, text=True
-    ).stdout.strip().splitlines()[-1])
-    extra = measured["extra_peak_bytes"]
-    return pd.DataFrame([{
-        "clips per epoch": measured["clips"],
-        "decode once (s)": round(measured["decode_s"], 1),
-        "one epoch of clips (s)": round(measured["epoch_s"], 1),
-        "clips/s": round(measured["clips"] / measured["epoch_s"], 1),
-        "extra peak memory (MB)": round(extra / 1e6),
-        "slides' float64 array (MB)": round(SEED_LOADER_BYTES / 1e6),
-        "share of the slides' array": f"{extra / SEED_LOADER_BYTES:.1%}",
-        "target": "< 15%",
-    }])
+        data.make_ucsd_standin(folder, train_videos=34, test_videos=1, frames=200, frame_size=PED1_FRAME)
+    rows = []
+    for run in range(1, repeats + 1):
+        measured = _child(LOADER_CHILD, folder)
+        preprocessing = _child(PREPROCESS_CHILD, *PED1_FRAME, MODEL_SIZE, BATCH, 20)
+        extra = measured["extra_peak_bytes"]
+        rows.append({
+            "run": run,
+            "load (1 min)": round(os.getloadavg()[0], 2),
+            "clips per epoch": measured["clips"],
+            "batch": f"{BATCH}x{'x'.join(map(str, measured['shape']))} {measured['dtype']}",
+            "decode once (s)": round(measured["decode_s"], 1),
+            "one epoch of clips (s)": round(measured["epoch_s"], 2),
+            "clips/s": round(measured["clips"] / measured["epoch_s"]),
+            "extra memory after decoding (MB)": round(measured["after_decoding_bytes"] / 1e6),
+            "extra peak memory (MB)": round(extra / 1e6),
+            "share of the slides' 2803 MB": f"{extra / SEED_LOADER_BYTES:.1%}",
+            f"in-model scale + resize to {MODEL_SIZE} (ms/batch)": round(1000 * preprocessing["in"], 1),
+            "in-model resize back (ms/batch)": round(1000 * preprocessing["back"], 1),
+        })
+    return pd.DataFrame(rows)
 
 
-def detector_benchmark(seeds: list[int]) -> pd.DataFrame:
+def detector_benchmark(seeds: list[int], root: Path | None = None, epochs: int | None = None) -> pd.DataFrame:
+    """Train and score the chapters' models as the notebooks do: uint8 frames at their own size in, the
+    model's size inside the model. ``epochs`` overrides the settings' (a smoke run)."""
     from labutils import data, env, models, scoring, settings, video
 
     clip_settings, frame_settings = settings.get("ucsd_video", "quick"), settings.get("ucsd_frames", "quick")
     clip_size, frame_size = clip_settings["image_size"], frame_settings["image_size"]
-    root = Path(tempfile.mkdtemp(prefix="ucsd-benchmark-"))
-    data.make_ucsd_standin(root)  # the quick profile's stand-in: 6 training, 4 test videos of 60 frames
+    clip_epochs = epochs or clip_settings["epochs"]
+    if root is None:
+        root = Path(tempfile.mkdtemp(prefix="ucsd-benchmark-"))
+        data.make_ucsd_standin(root)  # the quick profile's stand-in: 6 training, 4 test videos of 60 frames
     truth = data.ucsd_ground_truth(root)
     rows = []
-    clips = data.ucsd_clips(
-        root, clip_length=clip_settings["clip_length"], image_size=clip_size, strides=clip_settings["strides"],
+    clips = data.ucsd_clips(  # uint8 clips at the frames' own size
+        root, clip_length=clip_settings["clip_length"], strides=clip_settings["strides"],
         step=clip_settings["step"], batch_size=clip_settings["batch_size"], pairs=True, progress=False,
     )
-    test_for_clips = data.ucsd_frames(root, split="Test", image_size=clip_size, progress=False)
-    train_for_frames = data.ucsd_frames(root, image_size=frame_size, progress=False)
-    test_for_frames = data.ucsd_frames(root, split="Test", image_size=frame_size, progress=False)
-    fit_videos, validation_videos = video.split_videos(train_for_frames, frame_settings["validation_fraction"])
-    fit_frames = video.stack_frames(train_for_frames, fit_videos)
-    validation_frames = video.stack_frames(train_for_frames, validation_videos)
+    native = tuple(clips.element_spec[0].shape[2:4])
+    train_frames = data.ucsd_frames(root, progress=False)
+    test_frames = data.ucsd_frames(root, split="Test", progress=False)
+    fit_videos, validation_videos = video.split_videos(train_frames, frame_settings["validation_fraction"])
+    fit_frames = video.stack_frames(train_frames, fit_videos, unit=False)
+    validation_frames = video.stack_frames(train_frames, validation_videos, unit=False)
 
-    def evaluate(name, model, test, seed, seconds, epochs):
-        _, errors = video.video_errors(model, test)
+    def evaluate(name, model, seed, seconds, epochs):
+        _, errors = video.video_errors(model, test_frames)
         regular = {video_name: 1 - video.regularity_scores(values) for video_name, values in errors.items()}
         for score_name, scores in (("raw error", errors), ("regularity", regular)):
             result = video.frame_level_evaluation(truth, scores)
@@ -111,19 +165,19 @@ def detector_benchmark(seeds: list[int]) -> pd.DataFrame:
         env.setup(seed=seed, verbose=False)
         model = models.spatiotemporal_autoencoder(
             clip_size, clip_settings["clip_length"], clip_settings["filters"], clip_settings["lstm_filters"],
-            clip_settings["learning_rate"],
+            clip_settings["learning_rate"], frame_size=native,
         )
         start = time.perf_counter()
-        model.fit(clips, epochs=clip_settings["epochs"], verbose=0, shuffle=False)  # ucsd_clips shuffles itself
-        evaluate(f"spatio-temporal AE ({clip_size}x{clip_size}, small)", model, test_for_clips, seed,
-                 time.perf_counter() - start, clip_settings["epochs"])
+        model.fit(clips, epochs=clip_epochs, verbose=0, shuffle=False)  # ucsd_clips shuffles itself
+        evaluate(f"spatio-temporal AE ({clip_size}x{clip_size}, small)", model, seed,
+                 time.perf_counter() - start, clip_epochs)
         for code_size, kind in ((2000, "bottleneck 2000"), (None, "no bottleneck")):
             env.setup(seed=seed, verbose=False)
-            model = models.frame_autoencoder(frame_size, code_size=code_size)
+            model = models.frame_autoencoder(frame_size, code_size=code_size, frame_size=native)
             start = time.perf_counter()
-            history = scoring.fit_autoencoder(model, fit_frames, "quick", lab="ucsd_frames",
+            history = scoring.fit_autoencoder(model, fit_frames, "quick", lab="ucsd_frames", epochs=epochs,
                                               validation_data=validation_frames, progress=False)
-            evaluate(f"frame AE, {kind} ({frame_size}x{frame_size})", model, test_for_frames, seed,
+            evaluate(f"frame AE, {kind} ({frame_size}x{frame_size})", model, seed,
                      time.perf_counter() - start, len(history.history["loss"]))
     results = pd.DataFrame(rows)
     summary = results.groupby(["detector", "score"], sort=False).agg(
@@ -141,10 +195,12 @@ def gpu_benchmark() -> pd.DataFrame:
     full = settings.get("ucsd_video", "full")  # chapter 6's full profile
     env.use_mixed_precision()
     model = models.spatiotemporal_autoencoder(
-        full["image_size"], full["clip_length"], full["filters"], full["lstm_filters"], full["learning_rate"]
+        full["image_size"], full["clip_length"], full["filters"], full["lstm_filters"], full["learning_rate"],
+        frame_size=PED1_FRAME,
     )
-    size, batch_size = full["image_size"], full["batch_size"]
-    clips = np.random.default_rng(0).random((10 * batch_size, full["clip_length"], size, size, 1), dtype=np.float32)
+    batch_size = full["batch_size"]
+    shape = (10 * batch_size, full["clip_length"], *PED1_FRAME, 1)  # uint8 clips of Ped1's size, as ucsd_clips
+    clips = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)
     model.fit(clips[: 2 * batch_size], clips[: 2 * batch_size], batch_size=batch_size, epochs=1, verbose=0)  # warm up
     start = time.perf_counter()
     model.fit(clips, clips, batch_size=batch_size, epochs=1, verbose=0)
@@ -168,12 +224,24 @@ def main() -> None:
     parser.add_argument("--only", choices=["loader", "detectors", "gpu"], action="append")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--folder", type=Path, default=Path(tempfile.gettempdir()) / "ucsd-ped1-sized")
+    parser.add_argument("--repeats", type=int, default=3, help="loader runs (each in a fresh process)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="detectors: one seed, one epoch, a tiny stand-in; checks the code, writes no results")
     arguments = parser.parse_args()
+    if arguments.smoke:
+        from labutils import data
+
+        root = Path(tempfile.mkdtemp(prefix="ucsd-smoke-"))
+        data.make_ucsd_standin(root, train_videos=3, test_videos=2, frames=30, frame_size=(48, 64))
+        print(detector_benchmark(arguments.seeds[:1], root=root, epochs=1).to_markdown(index=False))
+        return
     chosen = arguments.only or ["loader", "detectors"]
     machine = f"{platform.processor() or platform.machine()}, {time.strftime('%Y-%m-%d')}"
     if "loader" in chosen:
-        note = f"Loader, Ped1-sized generated folder, 227x227, batch 16 ({machine})"
-        write("loader", loader_benchmark(arguments.folder), note)
+        note = (f"Loader, Ped1-sized generated folder (34 videos x 200 frames, 238x158), uint8 clips of 10 frames "
+                f"at the frames' own size, batch {BATCH}, each run in a fresh process; in-model preprocessing "
+                f"timed on this CPU ({machine}). Targets: >= 2,000 clips/s, extra peak memory <= 10% (280 MB)")
+        write("loader", loader_benchmark(arguments.folder, arguments.repeats), note)
     if "detectors" in chosen:
         write("detectors", detector_benchmark(arguments.seeds),
               f"Detectors on the quick stand-in, quick settings of labutils.settings, "

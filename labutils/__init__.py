@@ -2,7 +2,7 @@
 
 Each module does one thing:
 
-- ``env``: set up a notebook (Colab, versions, GPU, seeds) and read the profile.
+- ``env``: set up a notebook (Colab, versions, GPU, seeds, Google Drive) and read the profile.
 - ``data``: load, download and generate the data sets.
 - ``models``: Keras 3 autoencoders, built with the functional API (the video models live
   in ``video_models``; ``models`` re-exports them).
@@ -20,6 +20,7 @@ Each module does one thing:
 - ``plotting``: every figure the notebooks show.
 - ``diagrams``: the reading pages' figures, drawn when the book is built.
 - ``tracking``: TensorBoard and optional Weights & Biases callbacks.
+- ``saved_models``: train a model once, save its weights, load them next time (chapters 4, 6).
 """
 
 import os

@@ -41,15 +41,16 @@ def positive_ints(name: str, values, count: int | None = None) -> tuple[int, ...
 
 
 def compile_autoencoder(
-    encoder: keras.Model, decoder: keras.Model, name: str, learning_rate: float, loss: str = "mae", optimizer=None
+    encoder: keras.Model, decoder: keras.Model, name: str, learning_rate: float, loss="mae", optimizer=None
 ) -> keras.Model:
     """Chain ``encoder`` and ``decoder`` into a model compiled with ``loss`` and Adam (or ``optimizer``).
 
-    The model exposes the halves as ``.encoder`` and ``.decoder``.
+    The model takes what the encoder takes (its shape and dtype, e.g. uint8 frames) and
+    exposes the halves as ``.encoder`` and ``.decoder``.
     """
     if isinstance(learning_rate, numbers.Real) and not learning_rate > 0:  # a schedule passes as it is
         raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
-    inputs = keras.Input(encoder.input_shape[1:], name="inputs")
+    inputs = keras.Input(encoder.input_shape[1:], dtype=encoder.inputs[0].dtype, name="inputs")
     model = keras.Model(inputs, decoder(encoder(inputs)), name=name)
     model.encoder = encoder
     model.decoder = decoder

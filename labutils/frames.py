@@ -15,8 +15,7 @@ def as_unit_frames(frames) -> np.ndarray:
 
     Takes one video (frames, height, width) or more axes in front (clips, batches of clips).
     :func:`labutils.video.stack_frames` turns decoded frames into model inputs with it
-    (chapters 4 and 6); :func:`labutils.data.ucsd_clips`, :mod:`labutils.video` and
-    :mod:`labutils.plotting` use it too.
+    (chapters 4 and 6); :mod:`labutils.video` and :mod:`labutils.plotting` use it too.
     """
     frames = np.asarray(frames)
     if frames.ndim < 3:

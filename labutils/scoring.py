@@ -20,15 +20,29 @@ from labutils.models import MinMaxScaling
 VALIDATION_FRACTION = settings.VALIDATION_FRACTION
 
 
+def takes_uint8(model: keras.Model) -> bool:
+    """Whether ``model`` takes uint8 input: the video models built with ``frame_size`` (chapters 4 and 6).
+
+    Such a model scales its input to [0, 1] itself; every other model takes floats.
+    """
+    inputs = getattr(model, "inputs", None) or []
+    return len(inputs) == 1 and keras.backend.standardize_dtype(inputs[0].dtype) == "uint8"
+
+
 def as_model_input(model: keras.Model, x, name: str = "x") -> np.ndarray:
     """Return ``x`` as float32 reshaped to the model's input, e.g. (n, 140) → (n, 140, 1).
 
+    For a model that takes uint8 (:func:`takes_uint8`), uint8 ``x`` stays uint8 and float
+    ``x`` in [0, 1] is converted to 0-255 (rounded), so either kind of frames can be passed.
     Raises ``ValueError`` naming ``name`` (the caller's argument) and the caller's shape for
     anything that is not a non-empty array of finite numbers, one example per row.
     """
     shape = tuple(model.input_shape[1:])
+    uint8 = takes_uint8(model)
     try:
-        x = np.asarray(x, dtype=np.float32)
+        x = np.asarray(x)
+        if not (uint8 and x.dtype == np.uint8):
+            x = x.astype(np.float32, copy=False)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be an array of numbers, got {type(x).__name__}") from None
     if x.ndim == 0 or int(np.prod(x.shape[1:])) != int(np.prod(shape)):
@@ -41,6 +55,13 @@ def as_model_input(model: keras.Model, x, name: str = "x") -> np.ndarray:
     if not np.all(np.isfinite(x)):
         bad = int(np.size(x) - np.count_nonzero(np.isfinite(x)))
         raise ValueError(f"{name} (shape {x.shape}) holds {bad} NaN or infinite values")
+    if uint8 and x.dtype != np.uint8:
+        low, high = float(x.min()), float(x.max())
+        if low < 0.0 or high > 1.0:
+            raise ValueError(
+                f"{model.name} takes uint8 frames, or floats in [0, 1]; {name} holds floats from {low:g} to {high:g}"
+            )
+        x = np.round(x * 255.0).astype(np.uint8)
     return x.reshape((len(x), *shape))
 
 
@@ -159,7 +180,8 @@ def reconstruction_errors(model: keras.Model, x, batch_size: int = 1024) -> np.n
     scaling), averaged over every value of an example.
     """
     x_input = as_model_input(model, x)
-    difference = np.abs(reconstruct(model, x_input, batch_size) - x_input)
+    targets = x_input / np.float32(255.0) if x_input.dtype == np.uint8 else x_input  # a uint8 model rebuilds [0, 1]
+    difference = np.abs(reconstruct(model, x_input, batch_size) - targets)
     return difference.reshape(len(x_input), -1).mean(axis=1)
 
 

@@ -18,7 +18,7 @@ from sklearn import metrics
 
 from labutils import settings
 from labutils.frames import as_unit_frames, clip_starts
-from labutils.scoring import _labels, _scores, detection_metrics, reconstruct
+from labutils.scoring import _labels, _scores, detection_metrics, reconstruct, takes_uint8
 
 # --------------------------------------------------------------------------- reconstruction and errors
 
@@ -26,13 +26,15 @@ from labutils.scoring import _labels, _scores, detection_metrics, reconstruct
 def reconstruct_video(model: keras.Model, frames, batch_size: int = 8) -> np.ndarray:
     """Reconstruct every frame of one video: float32 (frames, height, width) in [0, 1].
 
-    ``frames`` is uint8 or [0, 1] float, shaped (frames, height, width). A frame model
+    ``frames`` is uint8 or [0, 1] float, shaped (frames, height, width); a model that takes
+    uint8 (built with ``frame_size``, :func:`labutils.scoring.takes_uint8`) gets uint8
+    frames, any other model [0, 1] floats. A frame model
     (input (height, width, 1), chapter 4) sees each frame alone. A clip model (input
     (clip_length, height, width, 1), chapter 6) sees consecutive clips; when the length
     is not a multiple of the clip length, one more clip ends at the last frame and the
     frames two clips share get the mean of both reconstructions.
     """
-    frames = as_unit_frames(frames)
+    frames = _as_model_frames(model, frames)
     shape = tuple(model.input_shape[1:])
     if shape[-3:-1] != frames.shape[1:]:
         raise ValueError(f"{model.name} takes frames of {shape[-3:-1]}, the video's are {frames.shape[1:]}")
@@ -46,12 +48,25 @@ def reconstruct_video(model: keras.Model, frames, batch_size: int = 8) -> np.nda
         starts.append(len(frames) - clip_length)
     clips = np.stack([frames[start : start + clip_length] for start in starts])[..., None]
     reconstructed = reconstruct(model, clips, batch_size)[..., 0]
-    total = np.zeros_like(frames)
+    total = np.zeros(frames.shape, dtype=np.float32)
     count = np.zeros(len(frames), dtype=np.float32)
     for start, clip in zip(starts, reconstructed):
         total[start : start + clip_length] += clip
         count[start : start + clip_length] += 1
     return total / count[:, None, None]
+
+
+def _as_model_frames(model: keras.Model, frames) -> np.ndarray:
+    """``frames`` as the model takes them: uint8 for a model that takes uint8, else float32 in [0, 1]."""
+    frames = np.asarray(frames)
+    if not takes_uint8(model):
+        return as_unit_frames(frames)
+    if frames.dtype == np.uint8:
+        return frames
+    unit = as_unit_frames(frames)
+    if unit.size and (unit.min() < 0.0 or unit.max() > 1.0):
+        raise ValueError(f"frames must be uint8 or floats in [0, 1], got floats from {unit.min():g} to {unit.max():g}")
+    return np.round(unit * 255.0).astype(np.uint8)
 
 
 def frame_errors(frames, reconstructions) -> np.ndarray:
@@ -68,8 +83,9 @@ def video_errors(
     """Reconstruct every video of a data set and score its frames: ``(reconstructions, errors)``.
 
     Both are dicts keyed like ``frames_by_video``: float32 (frames, height, width) in
-    [0, 1] from :func:`reconstruct_video`, and e(t) per frame from :func:`frame_errors`.
-    Chapters 4 and 6 score their test videos with it.
+    [0, 1] from :func:`reconstruct_video`, and e(t) per frame from :func:`frame_errors`,
+    in [0, 1] units at the frames' own size (uint8 frames are divided by 255). Chapters
+    4 and 6 score their test videos with it.
     """
     _check_videos(frames_by_video, "frames_by_video")
     reconstructions = {name: reconstruct_video(model, frames, batch_size) for name, frames in frames_by_video.items()}
@@ -100,11 +116,14 @@ def split_videos(
     return names[:-count], names[-count:]
 
 
-def stack_frames(frames_by_video: Mapping[str, np.ndarray], names: Sequence[str] | None = None) -> np.ndarray:
+def stack_frames(
+    frames_by_video: Mapping[str, np.ndarray], names: Sequence[str] | None = None, unit: bool = True
+) -> np.ndarray:
     """The frames of the ``names`` videos (default: all) as one model input: float32 (n, h, w, 1) in [0, 1].
 
     What a frame autoencoder trains on (chapters 4 and 6), e.g. with the names that
-    :func:`split_videos` returns.
+    :func:`split_videos` returns. ``unit=False`` keeps the frames as they are (uint8 as
+    decoded: a quarter of the memory), what a frame model built with ``frame_size`` takes.
     """
     _check_videos(frames_by_video, "frames_by_video")
     names = list(frames_by_video) if names is None else list(names)
@@ -113,10 +132,13 @@ def stack_frames(frames_by_video: Mapping[str, np.ndarray], names: Sequence[str]
     unknown = [name for name in names if name not in frames_by_video]
     if unknown:
         raise ValueError(f"names holds videos that frames_by_video lacks: {unknown}")
-    videos = [as_unit_frames(frames_by_video[name]) for name in names]
+    videos = [as_unit_frames(frames_by_video[name]) if unit else np.asarray(frames_by_video[name]) for name in names]
     sizes = {video.shape[1:] for video in videos}
     if len(sizes) > 1:
         raise ValueError(f"the videos' frames differ in size: {sorted(sizes)}")
+    dtypes = {video.dtype for video in videos}
+    if len(dtypes) > 1:
+        raise ValueError(f"the videos' frames differ in dtype: {sorted(map(str, dtypes))}; pass unit=True")
     return np.concatenate(videos)[..., None]
 
 

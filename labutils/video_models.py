@@ -2,7 +2,13 @@
 
 Each builder returns a compiled ``keras.Model`` with ``.encoder`` and ``.decoder``
 sub-models and keeps its output layer in float32 under a mixed-precision policy.
-:mod:`labutils.models` re-exports every name here, so ``models.frame_autoencoder`` works too.
+With ``frame_size=(height, width)`` a model takes uint8 frames (or clips) at their own
+size, as :func:`labutils.data.ucsd_frames` and :func:`labutils.data.ucsd_clips` give
+them: its first layers scale them to [0, 1] ("scale") and resize them to
+``image_size`` ("resize"), its last one resizes the reconstruction back
+("resize_back"), and its loss is :class:`FrameMSE`. So the data pipeline only slices
+uint8 arrays, and the GPU does the arithmetic. :mod:`labutils.models` re-exports every
+name here, so ``models.frame_autoencoder`` works too.
 """
 
 from __future__ import annotations
@@ -14,8 +20,43 @@ from keras import layers
 from labutils._building import compile_autoencoder, positive_int, positive_ints
 
 
+@keras.saving.register_keras_serializable(package="labutils")
+class FrameMSE(keras.losses.Loss):
+    """Mean squared error between reconstructions in [0, 1] and frames, uint8 or in [0, 1].
+
+    Integer targets (uint8 frames, 0-255) are divided by 255 first, so ``model.fit(clips,
+    clips)`` on uint8 clips compares like with like, and the loss is in the same units
+    as with float frames. The loss of the models built with ``frame_size`` (chapters 4 and 6).
+    """
+
+    def __init__(self, name: str = "frame_mse", **kwargs):
+        super().__init__(name=name, **kwargs)
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        y_true = keras.ops.convert_to_tensor(y_true)
+        if "int" in keras.backend.standardize_dtype(y_true.dtype):  # before Loss casts it to float
+            y_true = keras.ops.cast(y_true, "float32") / 255.0
+        return super().__call__(y_true, y_pred, sample_weight)
+
+    def call(self, y_true, y_pred):
+        y_true = keras.ops.cast(y_true, y_pred.dtype)
+        return keras.ops.mean(keras.ops.square(y_pred - y_true), axis=-1)
+
+
+def _frame_size(frame_size) -> tuple[int, int] | None:
+    if frame_size is None:
+        return None
+    if isinstance(frame_size, (int, np.integer)) and not isinstance(frame_size, bool):
+        frame_size = (frame_size, frame_size)
+    return positive_ints("frame_size", frame_size, count=2)
+
+
 def frame_autoencoder(
-    image_size: int = 100, filters: int = 32, code_size: int | None = 2000, learning_rate: float = 1e-3
+    image_size: int = 100,
+    filters: int = 32,
+    code_size: int | None = 2000,
+    learning_rate: float = 1e-3,
+    frame_size: int | tuple[int, int] | None = None,
 ) -> keras.Model:
     """The slides' convolutional autoencoder for single video frames (chapter 4).
 
@@ -25,17 +66,29 @@ def frame_autoencoder(
     ``code_size=None`` drops the dense bottleneck: the decoder then starts from the
     22x22x32 feature map, more numbers than the image has pixels, which is the slides'
     model "without bottleneck". ``image_size`` must be a multiple of 4, at least 20.
+
+    Without ``frame_size`` the model takes float frames in [0, 1] of ``image_size`` squared.
+    With ``frame_size=(height, width)`` it takes uint8 frames of that size (e.g. Ped1's
+    (158, 238)): layers "scale" (Rescaling 1/255) and "resize" (to ``image_size``) come
+    first, "resize_back" last, so reconstructions come at the frame's own size in [0, 1],
+    and the loss is :class:`FrameMSE` (uint8 targets are scaled to [0, 1]).
     """
     image_size, filters = positive_int("image_size", image_size), positive_int("filters", filters)
     if image_size % 4 or image_size < 20:
         raise ValueError(f"image_size must be a multiple of 4 and at least 20 (two 5x5 convolutions), got {image_size}")
     if code_size is not None and code_size < 1:
         raise ValueError(f"code_size must be positive or None, got {code_size}")
+    frame_size = _frame_size(frame_size)
     small = (image_size - 4) // 2 - 4
     feature_shape = (small // 2, small // 2, filters)
 
-    frame = keras.Input((image_size, image_size, 1), name="frame")
-    hidden = layers.Conv2D(filters, 5, activation="relu")(frame)
+    if frame_size is None:
+        frame = hidden = keras.Input((image_size, image_size, 1), name="frame")
+    else:
+        frame = keras.Input((*frame_size, 1), dtype="uint8", name="frame")
+        hidden = layers.Rescaling(1 / 255, name="scale")(frame)
+        hidden = layers.Resizing(image_size, image_size, name="resize")(hidden)
+    hidden = layers.Conv2D(filters, 5, activation="relu")(hidden)
     hidden = layers.MaxPooling2D(2)(hidden)
     hidden = layers.Conv2D(filters, 5, activation="relu")(hidden)
     features = layers.MaxPooling2D(2, name="features" if code_size is None else None)(hidden)
@@ -51,13 +104,18 @@ def frame_autoencoder(
     hidden = layers.Conv2DTranspose(filters, 5, activation="relu")(hidden)
     hidden = layers.UpSampling2D(2)(hidden)
     reconstruction = layers.Conv2DTranspose(1, 5, activation="sigmoid", dtype="float32")(hidden)
+    if frame_size is not None:
+        reconstruction = layers.Resizing(*frame_size, dtype="float32", name="resize_back")(reconstruction)
     decoder = keras.Model(code_input, reconstruction, name="decoder")
     name = "frame_autoencoder" if code_size is not None else "frame_autoencoder_no_bottleneck"
-    return compile_autoencoder(encoder, decoder, name, learning_rate, "mse")
+    return compile_autoencoder(encoder, decoder, name, learning_rate, "mse" if frame_size is None else FrameMSE())
 
 
 def spatiotemporal_sizes(largest: int = 256) -> list[int]:
-    """Frame sizes the spatio-temporal autoencoder reconstructs exactly: 27 + 8k (…, 99, 115, …, 227)."""
+    """Frame sizes the spatio-temporal autoencoder reconstructs without padding: 27 + 8k (…, 99, 115, …, 227).
+
+    Other sizes (at least 27) are padded with zeros up to the next of these and cropped back.
+    """
     return list(range(27, largest + 1, 8))
 
 
@@ -69,6 +127,7 @@ def spatiotemporal_autoencoder(
     learning_rate: float = 1e-4,
     epsilon: float = 1e-6,
     weight_decay: float = 1e-5,
+    frame_size: int | tuple[int, int] | None = None,
 ) -> keras.Model:
     """The spatio-temporal autoencoder of Chong & Tay (2017) for clips of video (chapter 6).
 
@@ -79,24 +138,40 @@ def spatiotemporal_autoencoder(
     Adam with the slides' settings (learning rate 1e-4, epsilon 1e-6, weight decay 1e-5;
     Keras applies the decay decoupled, as AdamW does, where the slides' MXNet added it
     to the gradient), MSE loss. Smaller ``filters`` / ``lstm_filters`` and frames make a
-    model the CPU trains in minutes; ``image_size`` must be one of
-    :func:`spatiotemporal_sizes`. Under a mixed-precision policy the output stays float32.
+    model the CPU trains in minutes. ``image_size`` is at least 27; a size outside
+    :func:`spatiotemporal_sizes` is padded with zeros to the next one ("pad") and the
+    reconstruction cropped back ("crop"). Under a mixed-precision policy the output stays float32.
+
+    With ``frame_size=(height, width)`` the model takes uint8 clips of that size, as
+    :func:`labutils.data.ucsd_clips` yields them (e.g. Ped1's (158, 238)): "scale"
+    (Rescaling 1/255) and "resize" (to ``image_size``, per frame) come first,
+    "resize_back" last, and the loss is :class:`FrameMSE`, so ``model.fit`` takes the
+    uint8 ``(clip, clip)`` pairs and reconstructions come at the frame's own size in [0, 1].
     """
     image_size, clip_length = positive_int("image_size", image_size), positive_int("clip_length", clip_length)
     filters = positive_ints("filters", filters, count=2)
     lstm_filters = positive_ints("lstm_filters", lstm_filters, count=3)
-    if image_size not in spatiotemporal_sizes(max(image_size, 27)):
-        valid = [size for size in spatiotemporal_sizes(image_size + 8) if abs(size - image_size) <= 8]
+    if image_size < 27:
         raise ValueError(
-            f"image_size {image_size} does not survive the strides 4 and 2 exactly; "
-            f"use 27 + 8k, such as {valid or [99, 115, 227]}"
+            f"image_size must be at least 27 (an 11x11 convolution with stride 4, then 5x5 with stride 2), "
+            f"got {image_size}"
         )
     if clip_length < 2:
         raise ValueError(f"clip_length must be at least 2 frames, got {clip_length}")
+    frame_size = _frame_size(frame_size)
+    padded = next(size for size in spatiotemporal_sizes(image_size + 8) if size >= image_size)
+    margins = ((padded - image_size) // 2, padded - image_size - (padded - image_size) // 2)
     per_frame = layers.TimeDistributed
 
-    clip = keras.Input((clip_length, image_size, image_size, 1), name="clip")
-    hidden = per_frame(layers.Conv2D(filters[0], 11, strides=4, activation="relu"), name="spatial_1")(clip)
+    if frame_size is None:
+        clip = hidden = keras.Input((clip_length, image_size, image_size, 1), name="clip")
+    else:
+        clip = keras.Input((clip_length, *frame_size, 1), dtype="uint8", name="clip")
+        hidden = layers.Rescaling(1 / 255, name="scale")(clip)
+        hidden = per_frame(layers.Resizing(image_size, image_size), name="resize")(hidden)
+    if padded != image_size:
+        hidden = per_frame(layers.ZeroPadding2D((margins, margins)), name="pad")(hidden)
+    hidden = per_frame(layers.Conv2D(filters[0], 11, strides=4, activation="relu"), name="spatial_1")(hidden)
     hidden = per_frame(layers.Conv2D(filters[1], 5, strides=2, activation="relu"), name="spatial_2")(hidden)
     hidden = layers.ConvLSTM2D(lstm_filters[0], 3, padding="same", return_sequences=True, name="temporal_1")(hidden)
     code = layers.ConvLSTM2D(lstm_filters[1], 3, padding="same", return_sequences=True, name="temporal_code")(hidden)
@@ -108,6 +183,13 @@ def spatiotemporal_autoencoder(
     reconstruction = per_frame(
         layers.Conv2DTranspose(1, 11, strides=4, activation="sigmoid", dtype="float32"), name="spatial_4"
     )(hidden)
+    if padded != image_size:
+        reconstruction = per_frame(layers.Cropping2D((margins, margins), dtype="float32"), name="crop")(reconstruction)
+    if frame_size is not None:
+        reconstruction = per_frame(
+            layers.Resizing(*frame_size, dtype="float32"), dtype="float32", name="resize_back"
+        )(reconstruction)
     decoder = keras.Model(code_input, reconstruction, name="decoder")
     optimizer = keras.optimizers.Adam(learning_rate, epsilon=epsilon, weight_decay=weight_decay)
-    return compile_autoencoder(encoder, decoder, "spatiotemporal_autoencoder", learning_rate, "mse", optimizer)
+    loss = "mse" if frame_size is None else FrameMSE()
+    return compile_autoencoder(encoder, decoder, "spatiotemporal_autoencoder", learning_rate, loss, optimizer)

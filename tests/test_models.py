@@ -147,7 +147,9 @@ BAD_SIZES = [
     (models.frame_autoencoder, {"image_size": 98}, "image_size must be a multiple of 4.*got 98"),
     (models.frame_autoencoder, {"filters": 0}, "filters must be a positive integer, got 0"),
     (models.frame_autoencoder, {"code_size": 0}, "code_size must be positive or None, got 0"),
-    (models.spatiotemporal_autoencoder, {"image_size": 224}, r"image_size 224 does not survive.*\[219, 227\]"),
+    (models.spatiotemporal_autoencoder, {"image_size": 26}, "image_size must be at least 27.*got 26"),
+    (models.spatiotemporal_autoencoder, {"frame_size": (158,)}, r"frame_size must be 2 positive integers"),
+    (models.frame_autoencoder, {"frame_size": (0, 238)}, r"frame_size must be 2 positive integers, got \(0, 238\)"),
     (models.spatiotemporal_autoencoder, {"clip_length": 1}, "clip_length must be at least 2 frames, got 1"),
     (models.spatiotemporal_autoencoder, {"filters": (128, 0)}, r"filters must be 2 positive integers, got \(128, 0\)"),
     (models.spatiotemporal_autoencoder, {"lstm_filters": (64, 32)}, r"lstm_filters must be 3 positive integers"),
@@ -175,7 +177,7 @@ def test_numpy_integers_are_accepted_as_sizes():
 def test_video_models_are_re_exported():
     from labutils import video_models
 
-    for name in ("frame_autoencoder", "spatiotemporal_autoencoder", "spatiotemporal_sizes"):
+    for name in ("FrameMSE", "frame_autoencoder", "spatiotemporal_autoencoder", "spatiotemporal_sizes"):
         assert getattr(models, name) is getattr(video_models, name)
 
 
@@ -203,3 +205,72 @@ def test_spatiotemporal_autoencoder_matches_chong_and_tay():
     clips = np.random.default_rng(0).random((2, 6, 99, 99, 1), dtype=np.float32)
     assert small(clips).shape == (2, 6, 99, 99, 1)
     assert models.spatiotemporal_sizes(120)[-3:] == [99, 107, 115]
+
+
+# --------------------------------------------------------------------------- uint8 frames at their own size
+
+
+def test_frame_mse_scales_uint8_targets_to_unit():
+    loss = models.FrameMSE()
+    predicted = np.array([[[0.5], [0.5]]], "float32")
+    assert float(loss(np.array([[[0], [255]]], "uint8"), predicted)) == pytest.approx(0.25)
+    assert float(loss(np.array([[[0.0], [1.0]]], "float32"), predicted)) == pytest.approx(0.25)
+    assert keras.losses.deserialize(keras.losses.serialize(loss)).__class__ is models.FrameMSE
+
+
+def test_frame_autoencoder_takes_uint8_frames_at_their_own_size():
+    model = models.frame_autoencoder(20, filters=4, code_size=8, frame_size=(15, 23))
+    assert model.input.dtype == "uint8" and model.input_shape == model.output_shape == (None, 15, 23, 1)
+    assert [layer.name for layer in model.encoder.layers[1:3]] == ["scale", "resize"]
+    assert model.encoder.get_layer("resize").output.shape == (None, 20, 20, 1)
+    assert model.decoder.layers[-1].name == "resize_back"
+    frames = np.random.default_rng(0).integers(0, 256, (8, 15, 23, 1), dtype=np.uint8)
+    history = model.fit(frames, frames, epochs=1, batch_size=4, verbose=0)
+    rebuilt = keras.ops.convert_to_numpy(model(frames))
+    assert rebuilt.dtype == np.float32 and 0.0 <= rebuilt.min() and rebuilt.max() <= 1.0
+    unit_mse = float(np.mean((rebuilt - frames / 255.0) ** 2))
+    assert model.evaluate(frames, frames, verbose=0) == pytest.approx(unit_mse, rel=1e-4)  # loss in [0, 1] units
+    assert 0.0 < history.history["loss"][0] < 1.0
+    square = models.frame_autoencoder(20, filters=4, code_size=8, frame_size=24)
+    assert square.input_shape == (None, 24, 24, 1)
+    plain = models.frame_autoencoder(20, filters=4, code_size=8)  # as before: floats at image_size
+    assert plain.input.dtype == "float32" and "scale" not in [layer.name for layer in plain.encoder.layers]
+
+
+def test_fit_autoencoder_trains_a_uint8_frame_model_in_unit_loss():
+    from labutils import scoring
+
+    model = models.frame_autoencoder(20, filters=4, code_size=8, frame_size=(15, 23))
+    frames = np.random.default_rng(1).integers(0, 256, (12, 15, 23), dtype=np.uint8)
+    history = scoring.fit_autoencoder(model, frames, "quick", lab="ucsd_frames", epochs=2, progress=False)
+    assert all(0.0 < value < 1.0 for value in history.history["val_loss"])
+    errors = scoring.reconstruction_errors(model, frames)
+    assert errors.shape == (12,) and errors.max() < 1.0  # compared with frames / 255, not 0-255
+
+
+def test_spatiotemporal_autoencoder_takes_uint8_clips_and_any_size():
+    model = models.spatiotemporal_autoencoder(
+        30, clip_length=3, filters=(4, 4), lstm_filters=(2, 2, 2), frame_size=(17, 25)
+    )
+    assert model.input.dtype == "uint8" and model.input_shape == model.output_shape == (None, 3, 17, 25, 1)
+    assert [layer.name for layer in model.encoder.layers[1:4]] == ["scale", "resize", "pad"]
+    assert model.encoder.get_layer("pad").output.shape == (None, 3, 35, 35, 1)  # 30 padded to 27 + 8
+    assert [layer.name for layer in model.decoder.layers[-2:]] == ["crop", "resize_back"]
+    clips = np.random.default_rng(0).integers(0, 256, (2, 3, 17, 25, 1), dtype=np.uint8)
+    model.fit(clips, clips, epochs=1, verbose=0)
+    assert model(clips).shape == (2, 3, 17, 25, 1)
+    for size in (224, 28):  # not 27 + 8k: padded and cropped back
+        assert models.spatiotemporal_autoencoder(size, 2, (2, 2), (2, 2, 2)).output_shape == (None, 2, size, size, 1)
+    exact = models.spatiotemporal_autoencoder(99, 2, (2, 2), (2, 2, 2))
+    assert not {"pad", "crop", "scale"} & {layer.name for layer in [*exact.encoder.layers, *exact.decoder.layers]}
+
+
+def test_uint8_video_models_keep_a_float32_output_under_mixed_precision():
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        frame = models.frame_autoencoder(20, filters=4, code_size=8, frame_size=(15, 23))
+        clip = models.spatiotemporal_autoencoder(27, 2, (2, 2), (2, 2, 2), frame_size=(17, 25))
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert frame.output.dtype == clip.output.dtype == "float32"
+    assert frame.encoder.get_layer("scale").compute_dtype == "float16"

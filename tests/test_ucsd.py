@@ -141,13 +141,18 @@ def test_clip_starts():
         data.clip_starts(25, 0)
 
 
-def test_clips_are_float_tensors_with_a_known_length(standin):
-    dataset = data.ucsd_clips(standin, clip_length=4, image_size=27, strides=(1, 2), progress=False)
+def test_clips_are_uint8_frames_at_their_own_size_with_a_known_length(standin):
+    frames = data.ucsd_frames(standin, progress=False)  # 2 videos of 24 frames of 60x90
+    dataset = data.ucsd_clips(standin, clip_length=4, strides=(1, 2), shuffle=False, progress=False)
     # 2 videos of 24 frames: 6 clips at stride 1, 3 at stride 2 (span 7, starts 0, 4, 8, ... < 18) -> 6 + 5
     assert int(dataset.cardinality()) == 2 * (6 + 5)
+    assert dataset.element_spec.dtype == "uint8" and dataset.element_spec.shape == (4, 60, 90, 1)
     clips = np.stack([clip.numpy() for clip in dataset])
-    assert clips.shape == (22, 4, 27, 27, 1) and clips.dtype == np.float32
-    assert 0.0 <= clips.min() and clips.max() <= 1.0
+    assert clips.shape == (22, 4, 60, 90, 1) and clips.dtype == np.uint8
+    # the clips are the decoded frames themselves: no scaling, no resizing
+    np.testing.assert_array_equal(clips[0, :, :, :, 0], frames["Train001"][0:4])
+    np.testing.assert_array_equal(clips[6, :, :, :, 0], frames["Train001"][0:8:2])  # the first clip at stride 2
+    np.testing.assert_array_equal(clips[12, :, :, :, 0], frames["Train002"][4:8])
 
 
 def test_clips_batched_pairs_and_order(standin):
@@ -155,18 +160,39 @@ def test_clips_batched_pairs_and_order(standin):
     dataset = data.ucsd_clips(standin, split="Test", clip_length=6, image_size=(30, 40), batch_size=4, pairs=True,
                               progress=False)
     inputs, targets = next(iter(dataset))
-    assert inputs.shape == (4, 6, 30, 40, 1)
+    assert inputs.shape == (4, 6, 30, 40, 1) and inputs.dtype == "uint8"
     np.testing.assert_array_equal(inputs.numpy(), targets.numpy())
-    # Test clips are not shuffled: the first is frames 1-6 of Test001
-    np.testing.assert_allclose(inputs.numpy()[0, :, :, :, 0], frames["Test001"][:6] / 255.0, atol=1e-6)
+    # Test clips are not shuffled: the first is frames 1-6 of Test001, resized once as ucsd_frames does
+    np.testing.assert_array_equal(inputs.numpy()[0, :, :, :, 0], frames["Test001"][:6])
+    np.testing.assert_array_equal(inputs.numpy()[1, :, :, :, 0], frames["Test001"][6:12])
+    # 3 test videos of 24 frames, 4 clips each: 12 clips in 3 batches
+    assert int(dataset.cardinality()) == 3 and [int(batch[0].shape[0]) for batch in dataset] == [4, 4, 4]
+
+
+def test_clip_steps_and_a_last_short_batch(standin):
+    dataset = data.ucsd_clips(standin, split="Test", clip_length=4, step=6, videos=["Test002"], batch_size=3,
+                              progress=False)
+    frames = data.ucsd_frames(standin, "UCSDped1", "Test", videos=["Test002"], progress=False)["Test002"]
+    batches = [batch.numpy() for batch in dataset]  # starts 0, 6, 12, 18: batches of 3 and 1
+    assert [len(batch) for batch in batches] == [3, 1] and int(dataset.cardinality()) == 2
+    np.testing.assert_array_equal(batches[1][0, :, :, :, 0], frames[18:22])
+
+
+def test_bad_clip_arguments_are_named(standin):
+    with pytest.raises(ValueError, match="batch_size must be a positive integer or None, got 0"):
+        data.ucsd_clips(standin, batch_size=0, progress=False)
+    with pytest.raises(ValueError, match=r"image_size must be a positive int or \(height, width\)"):
+        data.ucsd_clips(standin, image_size=(30, 0), progress=False)
+    with pytest.raises(ValueError, match="shorter than one clip of 30 frames"):
+        data.ucsd_clips(standin, clip_length=30, progress=False)
 
 
 def test_training_clips_are_shuffled_reproducibly_and_differently_each_epoch(standin):
     def first_pixels(dataset):
         return [float(clip.numpy().mean()) for clip in dataset]
 
-    one = data.ucsd_clips(standin, clip_length=4, image_size=27, seed=3, progress=False)
-    two = data.ucsd_clips(standin, clip_length=4, image_size=27, seed=3, progress=False)
+    one = data.ucsd_clips(standin, clip_length=4, seed=3, progress=False)
+    two = data.ucsd_clips(standin, clip_length=4, seed=3, progress=False)
     epoch_one, epoch_two = first_pixels(one), first_pixels(one)
     assert epoch_one == first_pixels(two)
     assert epoch_one != epoch_two and sorted(epoch_one) == sorted(epoch_two)
@@ -177,7 +203,7 @@ def test_mixed_frame_sizes_across_videos_need_an_image_size(tmp_path):
     write_video(train / "Train001", 12, size=(8, 12))
     write_video(train / "Train002", 12, size=(10, 12))
     with pytest.raises(ValueError, match="pass image_size"):
-        data.ucsd_clips(tmp_path, "UCSDped2", clip_length=4, image_size=None, progress=False)
+        data.ucsd_clips(tmp_path, "UCSDped2", clip_length=4, progress=False)
     assert int(data.ucsd_clips(tmp_path, "UCSDped2", clip_length=4, image_size=8, progress=False).cardinality()) == 6
 
 
@@ -287,14 +313,27 @@ def test_real_data_in_the_data_folder_wins_in_any_profile(isolated_data_dir, mon
         assert root == isolated_data_dir / "ucsd" and description.startswith("real UCSD")
 
 
-def test_enlarged_clips_match_frames_decoded_at_that_size(standin):
-    # 60x90 frames asked for at 80x100: kept small, enlarged per batch with the same resampling
+def test_clips_at_an_image_size_match_frames_decoded_at_that_size(standin):
+    # 60x90 frames asked for at 80x100: resized once as they are decoded, with ucsd_frames' resampling
     frames = data.ucsd_frames(standin, "UCSDped1", "Test", image_size=(80, 100), progress=False)["Test001"]
     dataset = data.ucsd_clips(standin, split="Test", clip_length=4, image_size=(80, 100), batch_size=2,
                               progress=False)
     first = next(iter(dataset)).numpy()
-    assert first.shape == (2, 4, 80, 100, 1)
-    np.testing.assert_allclose(first[1, :, :, :, 0], frames[4:8] / 255.0, atol=1e-6)
+    assert first.shape == (2, 4, 80, 100, 1) and first.dtype == np.uint8
+    np.testing.assert_array_equal(first[1, :, :, :, 0], frames[4:8])
+
+
+def test_a_corrupt_frame_in_a_clip_is_its_predecessor(tmp_path):
+    folder = tmp_path / data.UCSD_FOLDER / "UCSDped1" / "Train" / "Train001"
+    folder.mkdir(parents=True)
+    for number in range(1, 7):
+        Image.fromarray(np.full((8, 12), 10 * number, dtype=np.uint8)).save(folder / f"{number:03d}.tif")
+    (folder / "001.tif").write_bytes(b"not a tif")  # a first frame takes the next readable one
+    (folder / "004.tif").write_bytes(b"not a tif")
+    with pytest.warns(UserWarning, match="could not decode 001.tif, 004.tif"):
+        dataset = data.ucsd_clips(tmp_path, clip_length=6, shuffle=False, progress=False)
+    clip = next(iter(dataset)).numpy()[:, 0, 0, 0]
+    assert clip.tolist() == [20, 20, 30, 30, 50, 60]
 
 
 def test_as_unit_frames_scales_uint8_and_keeps_floats():

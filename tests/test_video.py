@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from keras import layers
 
-from labutils import video
+from labutils import scoring, video
 
 
 def identity_model(input_shape) -> keras.Model:
@@ -73,6 +73,53 @@ def test_video_errors_reconstruct_and_score_every_video():
         video.video_errors(zero_model((4, 5, 1)), {})
 
 
+def uint8_model(input_shape, output_size=None, zero=False) -> keras.Model:
+    """Takes uint8 like a model built with frame_size: scales, optionally resizes, rebuilds (or rebuilds 0)."""
+    inputs = keras.Input(input_shape, dtype="uint8")
+    hidden = layers.Rescaling(0.0 if zero else 1 / 255)(inputs)
+    if output_size is not None:  # down to a model size and back, per frame
+        resize = layers.Resizing(*output_size)
+        hidden = layers.TimeDistributed(resize)(hidden) if len(input_shape) == 4 else resize(hidden)
+        back = layers.Resizing(*input_shape[-3:-1])
+        hidden = layers.TimeDistributed(back)(hidden) if len(input_shape) == 4 else back(hidden)
+    return keras.Model(inputs, hidden)
+
+
+def test_a_uint8_model_gets_uint8_frames_and_its_errors_are_in_unit_range():
+    frames = np.random.default_rng(0).integers(0, 256, (7, 5, 6), dtype=np.uint8)
+    for model in (uint8_model((3, 5, 6, 1)), uint8_model((5, 6, 1))):
+        assert scoring.takes_uint8(model)
+        # fed unit floats, the uint8 input would cast 0.4 to 0 and rebuild black frames
+        np.testing.assert_allclose(video.reconstruct_video(model, frames), frames / 255.0, atol=1e-6)
+        np.testing.assert_allclose(video.reconstruct_video(model, frames / 255.0), frames / 255.0, atol=1e-6)
+    assert not scoring.takes_uint8(identity_model((5, 6, 1)))
+    white = {"Test001": np.full((4, 5, 6), 255, np.uint8)}
+    for model in (uint8_model((5, 6, 1), zero=True), uint8_model((3, 5, 6, 1), zero=True)):
+        reconstructions, errors = video.video_errors(model, white)
+        np.testing.assert_allclose(errors["Test001"], 1.0)  # in [0, 1] units, not 255 ** 2
+        assert reconstructions["Test001"].shape == (4, 5, 6)
+    with pytest.raises(ValueError, match="frames must be uint8 or floats in"):
+        video.reconstruct_video(uint8_model((5, 6, 1)), frames * 2.0)
+
+
+def test_a_model_that_resizes_inside_reconstructs_at_the_frames_own_size():
+    frames = np.full((6, 10, 14), 200, np.uint8)  # uniform frames survive resizing exactly
+    for model in (uint8_model((10, 14, 1), (4, 4)), uint8_model((3, 10, 14, 1), (4, 4))):
+        reconstructions, errors = video.video_errors(model, {"Test001": frames})
+        assert reconstructions["Test001"].shape == (6, 10, 14)
+        np.testing.assert_allclose(errors["Test001"], 0.0, atol=1e-10)
+
+
+def test_as_model_input_keeps_uint8_for_a_uint8_model_and_names_bad_floats():
+    model = uint8_model((2, 2, 1))
+    frames = np.array([[[0, 128], [255, 3]]], np.uint8)
+    assert scoring.as_model_input(model, frames).dtype == np.uint8
+    np.testing.assert_array_equal(scoring.as_model_input(model, frames / 255.0)[..., 0], frames)
+    assert scoring.as_model_input(identity_model((2, 2, 1)), frames).dtype == np.float32
+    with pytest.raises(ValueError, match=r"uint8 frames, or floats in \[0, 1\]; x_normal holds floats from 0 to 2"):
+        scoring.as_model_input(model, frames / 127.5, "x_normal")
+
+
 # --------------------------------------------------------------------------- training videos
 
 
@@ -108,6 +155,10 @@ def test_stack_frames_makes_one_model_input_of_the_named_videos():
     assert stacked.shape == (4, 3, 4, 1) and stacked.dtype == np.float32
     np.testing.assert_allclose(stacked[:, 0, 0, 0], np.array([3, 3, 1, 1]) / 255)
     assert video.stack_frames(videos).shape == (6, 3, 4, 1)
+    kept = video.stack_frames(videos, ["Train002"], unit=False)  # what a model built with frame_size takes
+    assert kept.dtype == np.uint8 and kept.shape == (2, 3, 4, 1) and kept.max() == 2
+    with pytest.raises(ValueError, match="differ in dtype"):
+        video.stack_frames({**videos, "Train004": np.zeros((2, 3, 4), np.float32)}, unit=False)
     with pytest.raises(ValueError, match=r"lacks: \['Test001'\]"):
         video.stack_frames(videos, ["Train001", "Test001"])
     with pytest.raises(ValueError, match="names is empty"):

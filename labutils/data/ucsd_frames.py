@@ -58,33 +58,59 @@ def read_ucsd_video(
     warning (frame numbers, and so the ground truth, stay aligned); a gap in the
     numbering or frames of different sizes raise ``ValueError`` naming the file.
     """
+    return np.stack(list(iter_ucsd_video(video, image_size, suffix)))
+
+
+def iter_ucsd_video(video: str | Path, image_size: int | tuple[int, int] | None = None, suffix: str = ".tif"):
+    """Decode one video folder's frames one at a time: uint8 (height, width) arrays, as :func:`read_ucsd_video`.
+
+    The same rules (an unreadable frame is replaced by its predecessor, or for a first
+    frame by the first readable one, with a warning at the end); :func:`ucsd_clips`
+    copies each frame into its one array of frames without holding a whole video twice.
+    """
     video = Path(video)
     size = (image_size, image_size) if isinstance(image_size, int) else image_size
-    frames, first_size, unreadable = [], None, []
+    first_size, previous, leading, unreadable = None, None, 0, []
     for file in frame_files(video, suffix):
         pixels, original = _read_frame(file, size)
         if pixels is None:
             unreadable.append(file)
-            frames.append(None)
+            if previous is None:
+                leading += 1  # no readable frame yet: these take the first readable one
+            else:
+                yield previous
             continue
         if first_size is None:
             first_size = original
         elif original != first_size:
             raise ValueError(f"{file}: frame size {original} differs from the video's first frame {first_size}")
-        frames.append(pixels)
+        for _ in range(leading):
+            yield pixels
+        leading, previous = 0, pixels
+        yield pixels
     if first_size is None:
         raise ValueError(f"{video}: none of its frames can be decoded")
-    for index, pixels in enumerate(frames):
-        if pixels is None:
-            frames[index] = next(p for p in (*frames[index::-1], *frames[index:]) if p is not None)
     if unreadable:
         names = ", ".join(file.name for file in unreadable)
         warnings.warn(
             f"{video}: could not decode {names}; each was replaced by the nearest readable frame before it "
             "(after it, for a first frame)",
-            stacklevel=2,
+            stacklevel=3,
         )
-    return np.stack(frames)
+
+
+def selected_videos(root: str | Path, subset: str, split: str, videos: int | list[str] | None) -> list[Path]:
+    """The video folders of a split, all of them or the first ``videos`` or the named ones."""
+    folders = ucsd_videos(root, subset, split)
+    if isinstance(videos, int):
+        folders = folders[:videos]
+    elif videos is not None:
+        by_name = {folder.name: folder for folder in folders}
+        missing = [name for name in videos if name not in by_name]
+        if missing:
+            raise ValueError(f"no video folder named {missing} in {folders[0].parent}")
+        folders = [by_name[name] for name in videos]
+    return folders
 
 
 def ucsd_frames(
@@ -100,15 +126,7 @@ def ucsd_frames(
     ``videos`` keeps the first n videos, or the named ones. Chapter 4 trains on these
     frames one by one; :func:`ucsd_clips` cuts them into clips for chapter 6.
     """
-    folders = ucsd_videos(root, subset, split)
-    if isinstance(videos, int):
-        folders = folders[:videos]
-    elif videos is not None:
-        by_name = {folder.name: folder for folder in folders}
-        missing = [name for name in videos if name not in by_name]
-        if missing:
-            raise ValueError(f"no video folder named {missing} in {folders[0].parent}")
-        folders = [by_name[name] for name in videos]
+    folders = selected_videos(root, subset, split, videos)
     return {
         folder.name: read_ucsd_video(folder, image_size)
         for folder in progress_bar(folders, desc=f"{subset}/{split} frames", unit="video", disable=not progress)
