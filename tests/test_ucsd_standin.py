@@ -128,7 +128,7 @@ def test_the_number_of_walkers_varies_in_training_and_test_videos(default_standi
         assert np.median([count.max() - count.min() for count in counts]) >= 5  # along each video, too
 
 
-def test_counting_dark_pixels_does_not_find_speed_or_direction_but_brightness_finds_objects(
+def test_counting_dark_pixels_or_figures_does_not_find_speed_or_direction_but_brightness_finds_objects(
     default_standin, test_frames
 ):
     truth = data.ucsd_ground_truth(default_standin)
@@ -136,7 +136,8 @@ def test_counting_dark_pixels_does_not_find_speed_or_direction_but_brightness_fi
     dark = {name: (frames < 90).sum(axis=(1, 2)).astype(float) for name, frames in test_frames.items()}
     bright = {name: (frames > 220).sum(axis=(1, 2)).astype(float) for name, frames in test_frames.items()}
     per_video = {name: (count - count.min()) / (count.max() - count.min()) for name, count in dark.items()}
-    for scores in (dark, per_video):  # pooled, and normalised per video as regularity scores are
+    figures = {name: blobs(frames).astype(float) for name, frames in test_frames.items()}
+    for scores in (dark, per_video, figures):  # pooled, normalised per video as regularity is, figures counted
         auc = video.roc_auc_by_kind(truth, kinds, scores)
         assert 0.35 <= auc["speed"] <= 0.65 and 0.35 <= auc["direction"] <= 0.65, auc
     assert video.roc_auc_by_kind(truth, kinds, bright)["object"] > 0.9

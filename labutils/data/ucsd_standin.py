@@ -210,8 +210,9 @@ def _test_video(scene: _Scene, frames: int, plan: list[str], usual: float, tries
     """The walkers and the anomalies ((kind, first frame, figure) triples) of one test video.
 
     Crowds are drawn until, with every anomaly of ``plan`` placed where the figures on
-    screen are as many as usual, counting them finds no kind of anomaly in the video
-    (ROC-AUC within 0.05 of chance), or the best of ``tries`` crowds is taken.
+    screen are as many as usual, counting them (their area or their number) finds no kind
+    of anomaly in the video (ROC-AUC within 0.05 of chance), or the best of ``tries``
+    crowds is taken.
     """
     generator, walk = scene.generator, scene.walk
     fast_frames = math.ceil(scene.span / (FAST * walk))
@@ -219,15 +220,19 @@ def _test_video(scene: _Scene, frames: int, plan: list[str], usual: float, tries
     for _ in range(tries):
         walkers = scene.walkers(_target_counts(generator, frames))
         seen = scene.figures(walkers, frames)
+        present = np.array([sum(w.entry <= t < w.exit for w in walkers) for t in range(frames)], dtype=float)
         starts, _ = _anomaly_starts(generator, plan, seen, fast_frames, usual)
         kinds = np.full(frames, "", dtype=object)
         for kind, begin in zip(plan, starts):
             end = begin + fast_frames if kind == "speed" else frames
             kinds[begin:end] = kind
             seen[begin:end] += kind == "speed"
-        normal = seen[kinds == ""]
-        # how far counting the figures is from chance, per kind, and the anomalies' level from usual
-        cost = max(abs(_rank_auc(seen[kinds == kind], normal) - 0.5) for kind in plan)
+            present[begin:end] += kind == "speed"
+        # how far counting finds each kind from chance, by the figures' area (seen) and by their
+        # number (present: a figure partly in view counts one), and the anomalies' level from usual
+        cost = max(
+            abs(_rank_auc(count[kinds == kind], count[kinds == ""]) - 0.5) for kind in plan for count in (seen, present)
+        )
         cost += 0.05 * abs(seen[kinds != ""].mean() - usual)
         if best is None or cost < best[0]:
             best = (cost, walkers, starts)
