@@ -17,6 +17,7 @@ import numpy as np
 from sklearn import metrics
 
 from labutils import settings
+from labutils.data.ucsd_kinds import ANOMALY_KINDS
 from labutils.frames import as_unit_frames, clip_starts
 from labutils.scoring import _labels, _scores, detection_metrics, reconstruct, takes_uint8
 
@@ -251,4 +252,43 @@ def frame_level_evaluation(ground_truth: dict, anomaly_scores: dict) -> dict[str
     result["eer"] = equal_error_rate(is_anomaly, scores)
     result["frames"] = len(is_anomaly)
     result["anomalous_frames"] = int(is_anomaly.sum())
+    return result
+
+
+def roc_auc_by_kind(ground_truth: Mapping, kinds: Mapping, scores: Mapping) -> dict[str, float]:
+    """Frame-level ROC-AUC per kind of anomaly: ``{"object": ..., "speed": ..., "direction": ..., "all": ...}``.
+
+    For each kind, the scores of the normal frames and the frames of that kind, pooled over
+    the test videos as in :func:`frame_level_evaluation`; ``"all"`` pools every frame. The
+    three dicts map the same videos to one entry per frame: ``ground_truth`` bool (as
+    :func:`labutils.data.ucsd_ground_truth` returns it), ``kinds`` strings, ``"normal"`` or a
+    kind (as :func:`labutils.data.ucsd_anomaly_kinds` returns it), ``scores`` higher = more
+    anomalous. Kinds with no frame are left out. Chapter 6 prints its table per kind with it.
+    """
+    for argument, value in (("ground_truth", ground_truth), ("kinds", kinds), ("scores", scores)):
+        _check_videos(value, argument)
+    if set(ground_truth) != set(kinds) or set(ground_truth) != set(scores):
+        differ = (set(ground_truth) ^ set(kinds)) | (set(ground_truth) ^ set(scores))
+        raise ValueError(f"ground_truth, kinds and scores must hold the same videos; they differ in {sorted(differ)}")
+    videos = sorted(ground_truth)
+    for video in videos:
+        lengths = len(ground_truth[video]), len(kinds[video]), len(scores[video])
+        if len(set(lengths)) > 1:
+            raise ValueError(f"{video}: {lengths[0]} labels, {lengths[1]} kinds and {lengths[2]} scores; one per frame")
+        anomalous, normal = _labels(ground_truth[video]), np.asarray(kinds[video]) == "normal"
+        if (anomalous == normal).any():
+            frame = int(np.flatnonzero(anomalous == normal)[0]) + 1
+            raise ValueError(f"{video}, frame {frame}: ground_truth and kinds disagree on whether it is anomalous")
+    is_anomaly = np.concatenate([_labels(ground_truth[video]) for video in videos])
+    labels = np.concatenate([np.asarray(kinds[video]).astype(str) for video in videos])
+    pooled = _scores(np.concatenate([np.asarray(scores[video], dtype=np.float64) for video in videos]))
+    if is_anomaly.all() or not is_anomaly.any():
+        raise ValueError("roc_auc_by_kind needs both normal and anomalous frames")
+    found = set(labels[is_anomaly])
+    order = [kind for kind in ANOMALY_KINDS if kind in found] + sorted(found - set(ANOMALY_KINDS))
+    result = {}
+    for kind in order:
+        chosen = ~is_anomaly | (labels == kind)
+        result[kind] = float(metrics.roc_auc_score(is_anomaly[chosen], pooled[chosen]))
+    result["all"] = float(metrics.roc_auc_score(is_anomaly, pooled))
     return result

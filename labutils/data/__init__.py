@@ -16,6 +16,7 @@ module                 what lives there
 ``ucsd_frames``        decoded UCSD frames, frame-level ground truth and pixel masks
 ``ucsd_clips``         UCSD clips as a ``tf.data.Dataset`` (chapter 6)
 ``ucsd_standin``       a generated data set in the UCSD layout
+``ucsd_kinds``         the stand-in's kind of each anomalous frame: object, speed, direction
 =====================  ====================================================================
 
 Every public name is importable from here, as ``labutils.data.load_ecg`` and so on; the frame
@@ -31,11 +32,13 @@ from labutils.data.toy import make_toy_2d
 from labutils.data.ucsd import download_ucsd, locate_ucsd
 from labutils.data.ucsd_clips import ucsd_clips
 from labutils.data.ucsd_frames import read_ucsd_video, ucsd_frames, ucsd_ground_truth, ucsd_pixel_masks
+from labutils.data.ucsd_kinds import ANOMALY_KINDS, ucsd_anomaly_kinds
 from labutils.data.ucsd_layout import UCSD_FOLDER, UCSD_SPLITS, UCSD_SUBSETS, ucsd_dataset_folder, ucsd_videos
 from labutils.data.ucsd_standin import UCSD_STANDIN_VERSION, make_ucsd_standin
 from labutils.frames import as_unit_frames, clip_starts
 
 __all__ = [
+    "ANOMALY_KINDS",
     "ECG_LENGTH",
     "ECG_SUBSET",
     "MNIST_SUBSET",
@@ -64,6 +67,7 @@ __all__ = [
     "read_ucsd_video",
     "shipped_file",
     "standin_folder",
+    "ucsd_anomaly_kinds",
     "ucsd_clips",
     "ucsd_dataset_folder",
     "ucsd_frames",
