@@ -15,7 +15,7 @@ seconds per digit (fit and score).
 Runs all ten digits as the normal class unless ``--digits`` says otherwise (the chapter's
 quick profile runs the first five: row ``one_class_mnist``, ``normal_digits``).
 
-    python benchmarks/mnist.py --profile quick   # the 2,000 real digits shipped with labutils, 5-10 minutes on 2 CPU cores
+    python benchmarks/mnist.py --profile quick   # the 2,000 shipped real digits, 5-10 min on 2 CPU cores
     python benchmarks/mnist.py --profile full    # MNIST (downloads it once), meant for a GPU
 
 Prints the tables and writes them to benchmarks/results/mnist-<profile>.md.

@@ -74,11 +74,15 @@ _TABLE: dict[str, dict[str, dict]] = {
         "full": {
             "image_size": 227, "clip_length": 10, "filters": (128, 64), "lstm_filters": (64, 32, 64),
             "learning_rate": 1e-4, "strides": (1, 2, 3), "step": 10, "epochs": 80, "batch_size": 16,
+            "patience": 10,
         },
-        # a small model for a CPU: fewer filters, smaller frames, a larger learning rate, few epochs
+        # a small model for a CPU: fewer filters, smaller frames, a larger learning rate, few epochs.
+        # At 99x99 with ConvLSTM filters (32, 16, 32) its reconstructions show the walkers (blurred);
+        # at 60 or 75, or with (16, 8, 16), they showed only the empty walkway (30-40 epochs tried)
         "quick": {
-            "image_size": 99, "clip_length": 10, "filters": (32, 16), "lstm_filters": (16, 8, 16),
-            "learning_rate": 1e-3, "strides": (1, 2), "step": 5, "epochs": 10, "batch_size": 4,
+            "image_size": 99, "clip_length": 10, "filters": (32, 16), "lstm_filters": (32, 16, 32),
+            "learning_rate": 1e-3, "strides": (1, 2), "step": 5, "epochs": 30, "batch_size": 4,
+            "patience": 8,
         },
     },
 }
