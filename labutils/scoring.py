@@ -177,7 +177,8 @@ def reconstruction_errors(model: keras.Model, x, batch_size: int = 1024) -> np.n
     """Return one anomaly score per example: the mean absolute reconstruction error.
 
     Higher means more anomalous. In the units of ``x`` (the ECG models undo their own
-    scaling), averaged over every value of an example.
+    scaling; for a model that takes uint8 frames, in [0, 1]), averaged over every value
+    of an example.
     """
     x_input = as_model_input(model, x)
     targets = x_input / np.float32(255.0) if x_input.dtype == np.uint8 else x_input  # a uint8 model rebuilds [0, 1]

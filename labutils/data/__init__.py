@@ -14,8 +14,9 @@ module                 what lives there
 ``ucsd_layout``        the UCSD data set's folders, videos and numbered frames on disk
 ``ucsd``               the UCSD download and safe extraction; which folder per profile
 ``ucsd_frames``        decoded UCSD frames, frame-level ground truth and pixel masks
-``ucsd_clips``         UCSD clips as a ``tf.data.Dataset`` (chapter 6)
-``ucsd_standin``       a generated data set in the UCSD layout
+``ucsd_clips``         UCSD clips as a ``tf.data.Dataset`` of uint8 frames at their own size
+                       (chapter 6; the model scales and resizes them)
+``ucsd_standin``       a generated data set in the UCSD layout, with a kinds file
 ``ucsd_kinds``         the stand-in's kind of each anomalous frame: object, speed, direction
 =====================  ====================================================================
 

@@ -124,7 +124,8 @@ def ucsd_frames(
     """Decode a split's videos once: ``{"Train001": uint8 array (frames, height, width), ...}``.
 
     ``videos`` keeps the first n videos, or the named ones. Chapter 4 trains on these
-    frames one by one; :func:`ucsd_clips` cuts them into clips for chapter 6.
+    frames one by one, and chapters 4 and 6 score their test videos on them;
+    :func:`ucsd_clips` decodes the frames itself, into clips for chapter 6's training.
     """
     folders = selected_videos(root, subset, split, videos)
     return {

@@ -289,17 +289,18 @@ def make_ucsd_standin(
     The quick profile's stand-in for chapters 4 and 6, and the tests' fixture: grey
     frames (``frame_size`` = (height, width), Ped1's 158x238 by default) of a textured
     walkway where small dark walkers go up and down at about one pixel per frame (scaled
-    with the frame size). They come in waves: between 2 and 15 are on screen, and the
-    number changes along every video, training and test alike, so counting figures tells
-    nothing about anomalies. Each test video holds one or two anomalies, of three kinds
+    with the frame size). They come in waves: between 3 and 16 walkers are on the
+    walkway (some only partly in view), and the number changes along every video,
+    training and test alike, so counting figures tells nothing about anomalies. Each
+    test video holds one or two anomalies, of three kinds
     (:data:`~labutils.data.ANOMALY_KINDS`), each placed where the walkers on screen are
     as many as usual: ``object``, a large bright cart at walking speed (visible in one
-    frame); ``speed``, a figure drawn exactly like a walker that moves five times as fast
-    along the walkway and takes a walker's place in the crowd; ``direction``, a walker
-    that turns and crosses the walkway sideways at walking speed (speed and direction are
-    visible only across frames). Test videos 1, 2, 3 hold an object, a fast figure and a
-    sideways walker; from the fourth on, the same cycle, after a fast figure where the
-    video is long enough.
+    frame); ``speed``, a figure drawn exactly like a walker that moves five times as
+    fast along the walkway and takes a walker's place in the crowd; ``direction``, a
+    walker that turns and crosses the walkway sideways at walking speed (speed and
+    direction are visible only across frames). Test videos 1, 2, 3 hold an object, a
+    fast figure and a sideways walker; from the fourth on, the same cycle, after a fast
+    figure where the video is long enough.
 
     Written as the real data set is: ``Train/Train001/001.tif``, ``Test/Test001/...``,
     pixel masks of the anomalous figure in ``Test/Test001_gt/001.bmp``, the frame ranges
