@@ -192,12 +192,18 @@ def reconstruction_mse(model, x, targets=None, batch_size: int = 1024) -> float:
     Averaged over every value of every example: chapter 2's "test reconstruction MSE".
     ``model`` is a Keras autoencoder or anything with a ``reconstruct(x)`` method, such
     as :class:`labutils.baselines.PCAReconstruction`, so that chapter 2 compares both
-    with one number. Pass clean ``targets`` for noisy ``x`` to score a denoiser.
+    with one number. Pass clean ``targets`` for noisy ``x`` to score a denoiser. A model
+    that takes uint8 frames (:func:`takes_uint8`) gets uint8 ``x`` as it is, and uint8
+    targets are divided by 255, as its reconstructions are in [0, 1].
     """
-    x = np.asarray(x, dtype=np.float32)
+    uint8 = not hasattr(model, "reconstruct") and takes_uint8(model)
+    x = np.asarray(x)
+    if not (uint8 and x.dtype == np.uint8):
+        x = x.astype(np.float32)
     if x.ndim < 2 or len(x) == 0:
         raise ValueError(f"x must be a non-empty array of examples, got shape {x.shape}")
-    targets = x if targets is None else np.asarray(targets, dtype=np.float32)
+    targets = x if targets is None else np.asarray(targets)
+    targets = targets / np.float32(255.0) if uint8 and targets.dtype == np.uint8 else targets.astype(np.float32)
     if targets.shape != x.shape:
         raise ValueError(f"targets must be shaped like x {x.shape}, got {targets.shape}")
     if hasattr(model, "reconstruct"):

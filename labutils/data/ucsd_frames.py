@@ -101,6 +101,10 @@ def iter_ucsd_video(video: str | Path, image_size: int | tuple[int, int] | None 
 
 def selected_videos(root: str | Path, subset: str, split: str, videos: int | list[str] | None) -> list[Path]:
     """The video folders of a split, all of them or the first ``videos`` or the named ones."""
+    if isinstance(videos, bool) or (isinstance(videos, int) and videos < 1) or isinstance(videos, str):
+        raise ValueError(
+            f"videos must be a positive number of videos, a list of names such as ['Train001'] or None, got {videos!r}"
+        )
     folders = ucsd_videos(root, subset, split)
     if isinstance(videos, int):
         folders = folders[:videos]
