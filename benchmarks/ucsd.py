@@ -10,11 +10,13 @@ what the model's own preprocessing costs per batch on this machine (Rescaling an
 Resizing of 10 uint8 frames to 227x227, and the resize back).
 
 Detectors: on the quick profile's generated stand-in, trains chapter 6's small
-spatio-temporal autoencoder and chapter 4's frame autoencoder (with and without its
-bottleneck) as the chapters do, uint8 frames at their own size in, with the quick rows
-``ucsd_video`` and ``ucsd_frames`` of ``labutils.settings`` (the frame model with early
-stopping on whole held-out training videos), with several seeds, and reports
-frame-level ROC-AUC and EER, and seconds per epoch on this machine. ``--only gpu`` times
+spatio-temporal autoencoder, chapter 4's frame autoencoder (with and without its
+bottleneck) and chapter 6's frame autoencoder at the spatio-temporal model's resolution,
+as the chapters do (uint8 frames at their own size in, the quick rows ``ucsd_video`` and
+``ucsd_frames`` of ``labutils.settings``, early stopping on whole held-out training
+videos), with several seeds, and reports the frame-level ROC-AUC per kind of anomaly
+(object, speed, direction, all), the EER and seconds per epoch on this machine.
+``--only gpu`` times
 one epoch of the full-size model (227x227 inside, Chong & Tay's filters) on random uint8
 clips of Ped1's size, for a GPU machine.
 
@@ -50,7 +52,13 @@ from labutils import data
 def rss():
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS"))
-tf.constant(0)  # start TensorFlow's runtime before the baseline
+# Start the libraries before the baseline, so that it measures the data and not them: the same
+# loader once on a tiny generated folder (TensorFlow's ops and tf.data, PIL's TIFF decoder).
+import tempfile
+tiny = tempfile.mkdtemp()
+data.make_ucsd_standin(tiny, train_videos=1, test_videos=1, frames=20, frame_size=(48, 48))
+for _ in data.ucsd_clips(tiny, clip_length=10, batch_size=2, pairs=True, progress=False):
+    pass
 before = rss()
 start = time.perf_counter()
 dataset = data.ucsd_clips(sys.argv[1], clip_length=10, batch_size=16, pairs=True, progress=False)
@@ -130,36 +138,45 @@ def loader_benchmark(folder: Path, repeats: int = 3) -> pd.DataFrame:
 
 
 def detector_benchmark(seeds: list[int], root: Path | None = None, epochs: int | None = None) -> pd.DataFrame:
-    """Train and score the chapters' models as the notebooks do: uint8 frames at their own size in, the
-    model's size inside the model. ``epochs`` overrides the settings' (a smoke run)."""
+    """Train and score the chapters' models as the notebooks do, per kind of anomaly.
+
+    uint8 frames at their own size in, the model's size inside the model; whole training
+    videos held out for early stopping; chapter 6's spatio-temporal model, chapter 4's frame
+    model with and without its bottleneck, and chapter 6's frame model at the spatio-temporal
+    model's resolution. ``epochs`` overrides the settings' (a smoke run).
+    """
+    import keras
+
     from labutils import data, env, models, scoring, settings, video
 
     clip_settings, frame_settings = settings.get("ucsd_video", "quick"), settings.get("ucsd_frames", "quick")
     clip_size, frame_size = clip_settings["image_size"], frame_settings["image_size"]
+    comparison_size = -(-clip_size // 4) * 4  # chapter 6: the clip model's, a multiple of 4
     clip_epochs = epochs or clip_settings["epochs"]
     if root is None:
         root = Path(tempfile.mkdtemp(prefix="ucsd-benchmark-"))
-        data.make_ucsd_standin(root)  # the quick profile's stand-in: 6 training, 4 test videos of 60 frames
-    truth = data.ucsd_ground_truth(root)
-    rows = []
-    clips = data.ucsd_clips(  # uint8 clips at the frames' own size
-        root, clip_length=clip_settings["clip_length"], strides=clip_settings["strides"],
-        step=clip_settings["step"], batch_size=clip_settings["batch_size"], pairs=True, progress=False,
-    )
-    native = tuple(clips.element_spec[0].shape[2:4])
+        data.make_ucsd_standin(root)  # the quick profile's stand-in
+    truth, kinds = data.ucsd_ground_truth(root), data.ucsd_anomaly_kinds(root)
     train_frames = data.ucsd_frames(root, progress=False)
     test_frames = data.ucsd_frames(root, split="Test", progress=False)
+    native = next(iter(train_frames.values())).shape[1:]
     fit_videos, validation_videos = video.split_videos(train_frames, frame_settings["validation_fraction"])
+    clip_options = {"clip_length": clip_settings["clip_length"], "step": clip_settings["step"],
+                    "batch_size": clip_settings["batch_size"], "pairs": True, "progress": False}
+    clips = data.ucsd_clips(root, videos=fit_videos, strides=clip_settings["strides"], **clip_options)
+    validation_clips = data.ucsd_clips(root, videos=validation_videos, shuffle=False, **clip_options)
     fit_frames = video.stack_frames(train_frames, fit_videos, unit=False)
     validation_frames = video.stack_frames(train_frames, validation_videos, unit=False)
+    rows = []
 
     def evaluate(name, model, seed, seconds, epochs):
         _, errors = video.video_errors(model, test_frames)
         regular = {video_name: 1 - video.regularity_scores(values) for video_name, values in errors.items()}
         for score_name, scores in (("raw error", errors), ("regularity", regular)):
-            result = video.frame_level_evaluation(truth, scores)
-            rows.append({"detector": name, "score": score_name, "seed": seed, "roc_auc": result["roc_auc"],
-                         "eer": result["eer"], "s/epoch": seconds / epochs, "epochs": epochs})
+            by_kind = video.roc_auc_by_kind(truth, kinds, scores)
+            rows.append({"detector": name, "score": score_name, "seed": seed, **by_kind,
+                         "eer": video.frame_level_evaluation(truth, scores)["eer"],
+                         "s/epoch": seconds / epochs, "epochs": epochs})
 
     for seed in seeds:
         env.setup(seed=seed, verbose=False)
@@ -168,21 +185,27 @@ def detector_benchmark(seeds: list[int], root: Path | None = None, epochs: int |
             clip_settings["learning_rate"], frame_size=native,
         )
         start = time.perf_counter()
-        model.fit(clips, epochs=clip_epochs, verbose=0, shuffle=False)  # ucsd_clips shuffles itself
+        history = model.fit(  # ucsd_clips shuffles itself
+            clips, validation_data=validation_clips, epochs=clip_epochs, verbose=0, shuffle=False,
+            callbacks=[keras.callbacks.EarlyStopping(patience=clip_settings["patience"], restore_best_weights=True)],
+        )
         evaluate(f"spatio-temporal AE ({clip_size}x{clip_size}, small)", model, seed,
-                 time.perf_counter() - start, clip_epochs)
-        for code_size, kind in ((2000, "bottleneck 2000"), (None, "no bottleneck")):
+                 time.perf_counter() - start, len(history.history["loss"]))
+        for size, code_size, kind in ((frame_size, 2000, "bottleneck 2000"), (frame_size, None, "no bottleneck"),
+                                      (comparison_size, 2000, "bottleneck 2000")):
             env.setup(seed=seed, verbose=False)
-            model = models.frame_autoencoder(frame_size, code_size=code_size, frame_size=native)
+            model = models.frame_autoencoder(size, code_size=code_size, frame_size=native)
             start = time.perf_counter()
             history = scoring.fit_autoencoder(model, fit_frames, "quick", lab="ucsd_frames", epochs=epochs,
                                               validation_data=validation_frames, progress=False)
-            evaluate(f"frame AE, {kind} ({frame_size}x{frame_size})", model, seed,
+            evaluate(f"frame AE, {kind} ({size}x{size})", model, seed,
                      time.perf_counter() - start, len(history.history["loss"]))
     results = pd.DataFrame(rows)
+    columns = [kind for kind in (*data.ANOMALY_KINDS, "all") if kind in results]
     summary = results.groupby(["detector", "score"], sort=False).agg(
-        roc_auc_mean=("roc_auc", "mean"), roc_auc_min=("roc_auc", "min"), roc_auc_max=("roc_auc", "max"),
-        eer_mean=("eer", "mean"), seconds_per_epoch=("s/epoch", "mean"), epochs_mean=("epochs", "mean"),
+        **{f"{kind} ROC-AUC": (kind, "mean") for kind in columns},
+        all_min=("all", "min"), all_max=("all", "max"), eer_mean=("eer", "mean"),
+        seconds_per_epoch=("s/epoch", "mean"), epochs_mean=("epochs", "mean"),
     )
     return summary.round(3).reset_index()
 
@@ -243,9 +266,12 @@ def main() -> None:
                 f"timed on this CPU ({machine}). Targets: >= 2,000 clips/s, extra peak memory <= 10% (280 MB)")
         write("loader", loader_benchmark(arguments.folder, arguments.repeats), note)
     if "detectors" in chosen:
+        from labutils.data import UCSD_STANDIN_VERSION
+
         write("detectors", detector_benchmark(arguments.seeds),
-              f"Detectors on the quick stand-in, quick settings of labutils.settings, "
-              f"seeds {arguments.seeds} ({machine})")
+              f"Detectors on the quick stand-in (version {UCSD_STANDIN_VERSION}), quick settings of labutils.settings, "
+              f"seeds {arguments.seeds}; ROC-AUC per kind of anomaly (means over the seeds; all: min and max "
+              f"too) ({machine})")
     if "gpu" in chosen:
         write("gpu", gpu_benchmark(), f"Full-size spatio-temporal autoencoder, one epoch of random clips ({machine})")
 
