@@ -174,3 +174,15 @@ def test_every_reading_page_figure_is_on_the_slides_too(monkeypatch):
         deck = make_slides.page_notebook(page)
         shown = sum(cell.source.count("](data:image/svg+xml;base64,") for cell in deck.cells)
         assert shown == expected, page.name
+
+
+def test_notebooks_start_slowest_first_and_every_notebook_has_a_measured_time():
+    from tools import execute_notebooks
+
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    assert {path.name for path in notebooks} == set(execute_notebooks.QUICK_SECONDS)
+    ordered = execute_notebooks.slowest_first([*notebooks, Path("new_chapter.ipynb")])
+    assert ordered[0].name == "new_chapter.ipynb"  # unknown: counted as the slowest
+    seconds = [execute_notebooks.QUICK_SECONDS[path.name] for path in ordered[1:]]
+    assert seconds == sorted(seconds, reverse=True)
+    assert ordered[1].name == "06_ucsd_lab.ipynb"
