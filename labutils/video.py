@@ -143,6 +143,31 @@ def stack_frames(
     return np.concatenate(videos)[..., None]
 
 
+def mean_frame(frames_by_video: Mapping[str, np.ndarray], names: Sequence[str] | None = None) -> np.ndarray:
+    """The mean of the ``names`` videos' frames (default: all): float32 (height, width) in [0, 1].
+
+    The "mean image" that Hasan et al. (2016) and Chong & Tay (2017) subtract from every
+    frame; the video models take it as ``mean_frame`` (chapters 4 and 6 pass the mean of
+    the videos they fit on, never of test videos).
+    """
+    _check_videos(frames_by_video, "frames_by_video")
+    names = list(frames_by_video) if names is None else list(names)
+    unknown = [name for name in names if name not in frames_by_video]
+    if not names or unknown:
+        raise ValueError(f"names must choose videos of frames_by_video, got {names} (unknown: {unknown})")
+    sizes = {np.asarray(frames_by_video[name]).shape[1:] for name in names}
+    if len(sizes) > 1:
+        raise ValueError(f"the videos' frames differ in size: {sorted(sizes)}")
+    total, count = np.zeros(next(iter(sizes)), dtype=np.float64), 0
+    for name in names:
+        unit = as_unit_frames(frames_by_video[name])
+        total += unit.sum(axis=0, dtype=np.float64)
+        count += len(unit)
+    if count == 0:
+        raise ValueError(f"the videos {names} hold no frames")
+    return (total / count).astype(np.float32)
+
+
 # --------------------------------------------------------------------------- an example to show
 
 

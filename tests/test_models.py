@@ -274,3 +274,56 @@ def test_uint8_video_models_keep_a_float32_output_under_mixed_precision():
         keras.mixed_precision.set_global_policy("float32")
     assert frame.output.dtype == clip.output.dtype == "float32"
     assert frame.encoder.get_layer("scale").compute_dtype == "float16"
+
+
+def test_video_models_take_an_image_size_of_height_and_width():
+    frame = models.frame_autoencoder((20, 32), filters=4, code_size=8, frame_size=(15, 23))
+    assert frame.encoder.get_layer("resize").output.shape == (None, 20, 32, 1)
+    assert frame.output_shape == (None, 15, 23, 1)
+    clip = models.spatiotemporal_autoencoder((27, 43), 2, (2, 2), (2, 2, 2), frame_size=(17, 25))
+    assert clip.encoder.get_layer("resize").output.shape == (None, 2, 27, 43, 1)
+    assert "pad" not in [layer.name for layer in clip.encoder.layers]  # 27 and 43 are both 27 + 8k
+    assert clip.output_shape == (None, 2, 17, 25, 1)
+    padded = models.spatiotemporal_autoencoder((30, 43), 2, (2, 2), (2, 2, 2), frame_size=(17, 25))
+    assert padded.encoder.get_layer("pad").output.shape == (None, 2, 35, 43, 1)
+    with pytest.raises(ValueError, match="multiple of 4"):
+        models.frame_autoencoder((20, 30), filters=4, code_size=8)
+    with pytest.raises(ValueError, match="image_size"):
+        models.spatiotemporal_autoencoder((27, 20), 2, (2, 2), (2, 2, 2))
+    with pytest.raises(ValueError, match="image_size"):
+        models.frame_autoencoder((20, 20, 20), filters=4, code_size=8)
+
+
+def test_a_mean_frame_is_subtracted_from_the_input_and_added_back_to_the_output():
+    mean = np.random.default_rng(0).uniform(0.2, 0.8, (15, 23)).astype(np.float32)
+    model = models.frame_autoencoder(20, filters=4, code_size=8, mean_frame=mean)  # implies frame_size
+    assert model.input.dtype == "uint8" and model.input_shape == model.output_shape == (None, 15, 23, 1)
+    frames = np.random.default_rng(1).integers(0, 256, (4, 15, 23, 1), dtype=np.uint8)
+    subtracted = keras.Model(model.encoder.input, model.encoder.get_layer("subtract_mean").output)
+    np.testing.assert_allclose(subtracted.predict(frames, verbose=0), frames / 255.0 - mean[..., None], atol=1e-6)
+    # a decoder whose convolutions give zero rebuilds the mean frame itself
+    for layer in model.decoder.layers:
+        if isinstance(layer, keras.layers.Conv2DTranspose):
+            layer.set_weights([np.zeros_like(weight) for weight in layer.get_weights()])
+    np.testing.assert_allclose(model.predict(frames, verbose=0)[..., 0], np.broadcast_to(mean, (4, 15, 23)), atol=1e-6)
+    assert [layer.name for layer in model.decoder.layers[-3:]] == ["resize_back", "add_mean", "clip"]
+
+
+def test_the_mean_frame_travels_with_the_weights_and_is_checked(tmp_path):
+    mean = (np.random.default_rng(0).uniform(0.2, 0.8, (15, 23)) * 255).astype(np.uint8)
+    clip = models.spatiotemporal_autoencoder(27, 2, (2, 2), (2, 2, 2), mean_frame=mean)
+    clips = np.random.default_rng(1).integers(0, 256, (2, 2, 15, 23, 1), dtype=np.uint8)
+    assert clip.predict(clips, verbose=0).shape == (2, 2, 15, 23, 1)
+    clip.save_weights(tmp_path / "clip.weights.h5")
+    other = models.spatiotemporal_autoencoder(27, 2, (2, 2), (2, 2, 2), mean_frame=np.zeros((15, 23)))
+    other.load_weights(tmp_path / "clip.weights.h5")
+    stored = other.encoder.get_layer("subtract_mean").frame.numpy()[..., 0]
+    np.testing.assert_allclose(stored, mean / 255.0, atol=1e-6)  # uint8 means are scaled to [0, 1]
+    with pytest.raises(ValueError, match="mean_frame has shape"):
+        models.frame_autoencoder(20, filters=4, code_size=8, frame_size=(16, 23), mean_frame=mean)
+    with pytest.raises(ValueError, match=r"mean_frame must be uint8 or floats in \[0, 1\]"):
+        models.frame_autoencoder(20, filters=4, code_size=8, mean_frame=np.full((15, 23), 2.0))
+    with pytest.raises(ValueError, match="one grey frame"):
+        models.frame_autoencoder(20, filters=4, code_size=8, mean_frame=np.zeros((3, 15, 23)))
+    with pytest.raises(ValueError, match="sign"):
+        models.MeanFrame((15, 23), sign=0.5)

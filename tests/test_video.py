@@ -241,3 +241,16 @@ def test_frame_level_evaluation_pools_videos():
         video.frame_level_evaluation(truth, {"Test001": scores["Test001"], "Test002": [0.1]})
     with pytest.raises(ValueError, match="videos differ"):
         video.frame_level_evaluation(truth, {"Test001": scores["Test001"]})
+
+
+def test_mean_frame_averages_the_chosen_videos_in_unit_range():
+    videos = {"a": np.full((2, 3, 4), 255, np.uint8), "b": np.zeros((6, 3, 4), np.uint8)}
+    np.testing.assert_allclose(video.mean_frame(videos), np.full((3, 4), 0.25))  # 2 white frames of 8
+    np.testing.assert_allclose(video.mean_frame(videos, ["a"]), np.ones((3, 4)))
+    assert video.mean_frame(videos).dtype == np.float32
+    with pytest.raises(ValueError, match="unknown"):
+        video.mean_frame(videos, ["c"])
+    with pytest.raises(ValueError, match="differ in size"):
+        video.mean_frame({"a": np.zeros((2, 3, 4)), "b": np.zeros((2, 3, 5))})
+    with pytest.raises(ValueError, match="empty dict"):
+        video.mean_frame({})
