@@ -14,10 +14,11 @@ from labutils.data.ucsd_layout import UCSD_FOLDER, UCSD_SUBSETS
 
 UCSD_STANDIN_VERSION = 3  # raise when make_ucsd_standin's output changes
 
-CROWDS = (3, 5)  # the fewest and the most walkers on the walkway: one number per video, steady along it
+LANES = 5  # lanes across the walkway, the same in every video
+WALKERS = 3  # walkers on the walkway at any time, in every video (fewer than LANES)
 WALK = 1.5  # walking speed down the walkway, in pixels per frame at Ped1's height of 158 rows
 FAST = 6.0  # the "speed" anomaly's speed, in walking speeds
-WALKER, CART, WALKWAY = 55, 235, 170  # grey levels of the figures and the walkway
+WALKER, CART, WALKWAY = 10, 255, 170  # grey levels of the figures and the walkway
 NOISE = 2.0  # the camera's noise, in grey levels
 
 
@@ -43,27 +44,25 @@ class _Scene:
 
     def __init__(self, height: int, width: int, generator: np.random.Generator) -> None:
         self.height, self.width, self.generator = height, width, generator
-        self.person = (height / 14, width / 34)  # half sizes of a walker's ellipse
+        self.person = (height / 12, width / 30)  # half sizes of a walker's ellipse
         self.cart = (height / 7, width / 9)  # half sizes of the cart's rectangle
         self.span = height - 1 + 2 * self.person[0]  # rows a walker goes from entering to gone
         rows, columns = np.mgrid[:height, :width]
         texture = generator.normal(0, 1, (height // 4 + 1, width // 4 + 1)).repeat(4, 0).repeat(4, 1)
-        self.background = 145 - 30 * rows / height + 6 * texture[:height, :width]  # grass, lit from the top
+        self.background = 150 - 20 * rows / height + 6 * texture[:height, :width]  # grass, lit from the top
         walkway = np.abs(columns - width * 0.55) < width * 0.3
         self.background[walkway] = WALKWAY + 6 * texture[:height, :width][walkway]  # flat: every walker as dark
         self.lanes = (width * 0.3, width * 0.8)
 
-    def columns(self, count: int) -> list[float]:
-        """``count`` lane centres across the walkway, evenly spaced, shifted and jittered at random, shuffled."""
-        spacing = (self.lanes[1] - self.lanes[0]) / count
-        start = self.lanes[0] + spacing * float(self.generator.uniform(0.3, 0.7))
-        jitter = self.generator.uniform(-0.15, 0.15, count) * spacing
-        return list(self.generator.permutation(start + spacing * np.arange(count) + jitter))
+    def columns(self) -> list[float]:
+        """The walkway's LANES, in a random order: a video's walkers use the first ones."""
+        spacing = (self.lanes[1] - self.lanes[0]) / LANES
+        return [float(round(self.lanes[0] + spacing * (0.5 + lane))) for lane in self.generator.permutation(LANES)]
 
-    def walker(self, column: float, entry: float, speed: float) -> _Figure:
-        """A walker that enters at the top at frame ``entry`` and walks down at ``speed`` pixels per frame."""
-        return _Figure([entry, entry + self.span / speed], [-self.person[0], self.height - 1 + self.person[0]],
-                       [column, column])
+    def walker(self, column: float, entry: float, speed: float, up: bool = False) -> _Figure:
+        """A walker that enters at frame ``entry`` at the top (``up``: the bottom) and walks at ``speed``."""
+        ends = [-self.person[0], self.height - 1 + self.person[0]]
+        return _Figure([entry, entry + self.span / speed], ends[::-1] if up else ends, [column, column])
 
     def lane(self, column: float, first: float, frames: int, speed: float) -> list[_Figure]:
         """Walkers down one lane, one entering at ``first``, each as the one ahead starts to leave at the
@@ -72,76 +71,79 @@ class _Scene:
         ahead, behind = math.ceil((first + self.span / speed) / period), math.ceil((frames - first) / period)
         return [self.walker(column, first + k * period, speed) for k in range(-ahead, behind)]
 
-    def draw(self, image: np.ndarray, centre: tuple[float, float], half: tuple[float, float], ellipse: bool):
-        """Paint a figure's pixels with 1 in ``image`` (a bool array): an ellipse or a rectangle."""
+    def box(self, centre: tuple[float, float], half: tuple[float, float], ellipse: bool):
+        """A figure's pixels in the frame: (row slice, column slice, mask in that box), or None if out of view."""
         top, bottom = max(math.floor(centre[0] - half[0]), 0), min(math.ceil(centre[0] + half[0]) + 1, self.height)
         left, right = max(math.floor(centre[1] - half[1]), 0), min(math.ceil(centre[1] + half[1]) + 1, self.width)
-        if top < bottom and left < right:
-            rows, columns = np.ogrid[top:bottom, left:right]
-            rows, columns = (rows - centre[0]) / half[0], (columns - centre[1]) / half[1]
-            inside = rows**2 + columns**2 <= 1.0 if ellipse else (np.abs(rows) < 1.0) & (np.abs(columns) < 1.0)
-            image[top:bottom, left:right] |= inside
+        if top >= bottom or left >= right:
+            return None
+        rows, columns = np.ogrid[top:bottom, left:right]
+        rows, columns = (rows - centre[0]) / half[0], (columns - centre[1]) / half[1]
+        inside = rows**2 + columns**2 <= 1.0 if ellipse else (np.abs(rows) < 1.0) & (np.abs(columns) < 1.0)
+        return (slice(top, bottom), slice(left, right), inside) if inside.any() else None
+
+    def shapes(self, figures: list[_Figure], t: int, half: tuple[float, float], ellipse: bool = True):
+        """The boxes of the ``figures`` in view at frame ``t``, with whether each is the anomaly then."""
+        for figure in figures:
+            centre = figure.centre(t)
+            found = None if centre is None else self.box(centre, half, ellipse)
+            if found is not None:
+                yield found, figure.anomalous is not None and figure.anomalous[0] <= t < figure.anomalous[1]
 
     def render(self, walkers: list[_Figure], t: int, cart: _Figure | None = None):
         """Frame ``t`` (uint8) and the pixel mask of the anomalous figure in it."""
         image = self.background + self.generator.normal(0, NOISE, self.background.shape)
-        dark, mask = np.zeros(image.shape, dtype=bool), np.zeros(image.shape, dtype=bool)
-        for walker in walkers:
-            centre = walker.centre(t)
-            if centre is not None:
-                self.draw(dark, centre, self.person, ellipse=True)
-                if walker.anomalous is not None and walker.anomalous[0] <= t < walker.anomalous[1]:
-                    self.draw(mask, centre, self.person, ellipse=True)
-        image[dark] = WALKER
-        if cart is not None and cart.centre(t) is not None:
-            bright = np.zeros(image.shape, dtype=bool)
-            self.draw(bright, cart.centre(t), self.cart, ellipse=False)
-            image[bright], mask = CART, mask | bright
+        mask = np.zeros(image.shape, dtype=bool)
+        for (rows, columns, inside), anomalous in self.shapes(walkers, t, self.person):
+            image[rows, columns][inside] = WALKER
+            mask[rows, columns] |= inside & anomalous
+        for (rows, columns, inside), _ in self.shapes([] if cart is None else [cart], t, self.cart, ellipse=False):
+            image[rows, columns][inside] = CART
+            mask[rows, columns] |= inside
         return np.clip(image, 0, 255).astype(np.uint8), mask
 
+    def counts(self, walkers: list[_Figure], frames: int, cart: _Figure | None = None):
+        """Per frame: the walkers in view (one partly in view counts one), their pixels, and whether the
+        anomaly is in view. Walkers in lanes never overlap: this is what counting them finds."""
+        seen, pixels, anomalous = np.zeros(frames), np.zeros(frames), np.zeros(frames, dtype=bool)
+        for t in range(frames):
+            for (_, _, inside), anomaly in self.shapes(walkers, t, self.person):
+                seen[t], pixels[t], anomalous[t] = seen[t] + 1, pixels[t] + inside.sum(), anomalous[t] | anomaly
+            anomalous[t] |= any(True for _ in self.shapes([] if cart is None else [cart], t, self.cart, False))
+        return seen, pixels, anomalous
 
-def _crowd_sizes(generator: np.random.Generator, videos: int) -> list[int]:
-    """Walkers per video, between the CROWDS: drawn for the first half, the second half mirrors it
-    (few where the first had many), so every kind of anomaly meets small and large crowds alike."""
-    fewest, most = CROWDS
-    drawn = [int(generator.integers(fewest, most + 1)) for _ in range(math.ceil(videos / 2))]
-    return (drawn + [fewest + most - count for count in drawn])[:videos]
 
-
-def _video(scene: _Scene, count: int, frames: int, kind: str | None = None):
-    """The walkers of one video (``count`` lanes) and, with ``kind``, its cart or anomalous walker.
+def _video(scene: _Scene, frames: int, kind: str | None = None):
+    """The walkers of one video, in WALKERS lanes, and with ``kind`` its anomaly: (walkers, cart).
 
     The anomaly starts between a third and half way. ``object``: a cart enters at the top
     and comes down at walking speed among the walkers. ``speed``: a walker near the top
-    runs ``FAST`` times as fast down the lane for as long as the walkway lets it, then
-    walks on (the walkers behind it in the lane come as much earlier). ``direction``: a
-    walker in the lower half turns round and walks back up to the end of the video (no
-    one follows it into the lane). A walker stays a walker, so the crowd stays as large.
+    runs ``FAST`` times as fast down its lane until it nears the bottom, then walks on (the
+    walkers behind it come as much earlier). ``direction``: a walker enters at the bottom of
+    a free lane and walks up against the crowd, as one of the crowd's lanes pauses for it.
+    In speed and direction a walker stays a walker and the crowd stays as large.
     """
-    generator, (half, _) = scene.generator, scene.person
+    generator = scene.generator
     speed = scene.height / 158 * WALK * float(generator.uniform(0.9, 1.1))  # the video's walking speed
     period = (scene.height - 1) / speed
-    lanes = [scene.lane(column, float(generator.uniform(0, period)), frames, speed) for column in scene.columns(count)]
-    walkers = [walker for lane in lanes[1:] for walker in lane]
+    columns = scene.columns()
+    lanes = [scene.lane(column, float(generator.uniform(0, period)), frames, speed) for column in columns[1:WALKERS]]
+    walkers = [walker for lane in lanes for walker in lane]
     start = float(generator.integers(round(frames * 0.3), round(frames * 0.5) + 1))
-    if kind is None or kind == "object":
-        walkers += lanes[0]
-        if kind is None:
-            return walkers, None
-        column = float(generator.uniform(scene.width * 0.35, scene.width * 0.75))
-        cart = _Figure([start, start + (scene.height + 2 * scene.cart[0]) / speed], [-scene.cart[0],
-                       scene.height - 1 + scene.cart[0]], [column, column], anomalous=(start, math.inf))
-        return walkers, cart
-    column = lanes[0][0].columns[0]
     if kind == "speed":
-        return walkers + _runner_lane(scene, column, start, frames, speed), None
-    row = float(generator.uniform(scene.height * 0.5, scene.height - 1 - 2 * half))  # where it turns
-    entry = start - (row + half) / speed
-    lane = [walker for walker in scene.lane(column, entry, frames, speed) if walker.times[0] <= entry]
-    turner = lane[-1]
-    turner.times, turner.rows = [entry, start, frames + 1.0], [-half, row, row - speed * (frames + 1 - start)]
-    turner.columns, turner.anomalous = [column] * 3, (start, math.inf)
-    return walkers + lane, None
+        return walkers + _runner_lane(scene, columns[0], start, frames, speed), None
+    if kind == "direction":  # lane 0 pauses for one walker, who walks up a free lane
+        lane = scene.lane(columns[0], start, frames + math.ceil(period), speed)
+        lane = [w if w.times[0] < start else scene.walker(columns[0], w.times[0] + period, speed) for w in lane]
+        wrong_way = scene.walker(columns[WALKERS], start, speed, up=True)
+        wrong_way.anomalous = (start, math.inf)
+        return walkers + [w for w in lane if w.times[0] < frames] + [wrong_way], None
+    walkers += scene.lane(columns[0], float(generator.uniform(0, period)), frames, speed)
+    if kind is None:
+        return walkers, None
+    column = float(generator.uniform(scene.width * 0.35, scene.width * 0.75))
+    rows = [-scene.cart[0], scene.height - 1 + scene.cart[0]]
+    return walkers, _Figure([start, start + (rows[1] - rows[0]) / speed], rows, [column, column], (start, math.inf))
 
 
 def _runner_lane(scene: _Scene, column: float, start: float, frames: int, speed: float) -> list[_Figure]:
@@ -160,12 +162,44 @@ def _runner_lane(scene: _Scene, column: float, start: float, frames: int, speed:
     return [walker for walker in lane if walker.times[0] <= entry] + [w for w in behind if w.times[0] < frames]
 
 
+def _rank_auc(positive: np.ndarray, negative: np.ndarray) -> float:
+    """The ROC-AUC of a score that ranks ``positive`` above ``negative`` (0.5: chance)."""
+    if not len(positive) or not len(negative):
+        return 0.5
+    above = (positive[:, None] > negative[None, :]).mean() + 0.5 * (positive[:, None] == negative[None, :]).mean()
+    return float(above)
+
+
+def _test_video(scene: _Scene, frames: int, kind: str, tries: int = 50):
+    """One test video's (walkers, cart), drawn until counting the walkers in view, or their pixels, tells
+    nothing about its anomaly, or the best of ``tries`` draws.
+
+    Nothing: the walkers in view (one partly in view counts one) average as many as in any
+    video, in the normal frames and in the anomalous ones, and, for speed and direction,
+    rank the anomalous frames above the normal ones no better than chance (ROC-AUC within
+    0.05 of 0.5), by their number or by their pixels.
+    """
+    usual = WALKERS * (1 + 2 * scene.person[0] / (scene.height - 1))  # a lane shows two parts 1/6 of the time
+    best = None
+    for _ in range(tries):
+        walkers, cart = _video(scene, frames, kind)
+        seen, pixels, anomalous = scene.counts(walkers, frames, cart)
+        cost = sum(abs(seen[part].mean() - usual) for part in (anomalous, ~anomalous) if part.any()) / 2
+        if kind != "object":
+            cost += max(abs(_rank_auc(values[anomalous], values[~anomalous]) - 0.5) for values in (seen, pixels))
+        if best is None or cost < best[0]:
+            best = (cost, walkers, cart)
+        if cost <= 0.1:
+            break
+    return best[1], best[2]
+
+
 def make_ucsd_standin(
     root: str | Path,
     subset: str = "UCSDped1",
-    train_videos: int = 6,
+    train_videos: int = 10,
     test_videos: int = 6,
-    frames: int = 60,
+    frames: int = 40,
     frame_size: tuple[int, int] = (158, 238),
     seed: int = 0,
 ) -> Path:
@@ -203,14 +237,14 @@ def make_ucsd_standin(
             for number, mask in enumerate(masks, start=1):
                 Image.fromarray(np.where(mask, 255, 0).astype(np.uint8)).save(mask_folder / f"{number:03d}.bmp")
 
-    for video, count in enumerate(_crowd_sizes(generator, train_videos), start=1):
-        walkers, _ = _video(scene, count, frames)
+    for video in range(1, train_videos + 1):
+        walkers, _ = _video(scene, frames)
         write_video(folder / "Train" / f"Train{video:03d}", [scene.render(walkers, t)[0] for t in range(frames)])
 
     lines, kind_rows = ["TestVideoFile = {};"], []
-    for video, count in enumerate(_crowd_sizes(generator, test_videos), start=1):
+    for video in range(1, test_videos + 1):
         name, kind = f"Test{video:03d}", ANOMALY_KINDS[(video - 1) % len(ANOMALY_KINDS)]
-        walkers, cart = _video(scene, count, frames, kind)
+        walkers, cart = _test_video(scene, frames, kind)
         images, masks = zip(*(scene.render(walkers, t, cart) for t in range(frames)))
         write_video(folder / "Test" / name, images, masks)
         flags = np.array([mask.any() for mask in masks])
