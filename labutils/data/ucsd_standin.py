@@ -14,8 +14,8 @@ from labutils.data.ucsd_layout import UCSD_FOLDER, UCSD_SUBSETS
 
 UCSD_STANDIN_VERSION = 3  # raise when make_ucsd_standin's output changes
 
-LANES = 5  # lanes across the walkway, the same in every video
-WALKERS = 3  # walkers on the walkway at any time, in every video (fewer than LANES)
+LANES = 3  # lanes across the walkway, the same in every video
+WALKERS = 3  # walkers on the walkway at any time, one per lane, in every video (at most LANES)
 WALK = 1.5  # walking speed down the walkway, in pixels per frame at Ped1's height of 158 rows
 FAST = 6.0  # the "speed" anomaly's speed, in walking speeds
 WALKER, CART, WALKWAY = 10, 255, 170  # grey levels of the figures and the walkway
@@ -67,12 +67,14 @@ class _Scene:
     def lane(self, column: float, first: float, frames: int, speed: float) -> list[_Figure]:
         """Walkers down one lane, one entering at ``first``, each as the one ahead starts to leave at the
         bottom: the lane always holds one walker's worth of figure (two parts, one at each end, make one)."""
-        period = (self.height - 1) / speed
+        period = self.height / speed  # rows of a walker in view at the top and at the bottom add up to one
         ahead, behind = math.ceil((first + self.span / speed) / period), math.ceil((frames - first) / period)
         return [self.walker(column, first + k * period, speed) for k in range(-ahead, behind)]
 
     def box(self, centre: tuple[float, float], half: tuple[float, float], ellipse: bool):
-        """A figure's pixels in the frame: (row slice, column slice, mask in that box), or None if out of view."""
+        """A figure's pixels in the frame: (row slice, column slice, mask in that box), or None if out of view.
+        Centres are rounded to whole pixels, so a figure in full view always has as many pixels."""
+        centre = (round(centre[0]), round(centre[1]))
         top, bottom = max(math.floor(centre[0] - half[0]), 0), min(math.ceil(centre[0] + half[0]) + 1, self.height)
         left, right = max(math.floor(centre[1] - half[1]), 0), min(math.ceil(centre[1] + half[1]) + 1, self.width)
         if top >= bottom or left >= right:
@@ -125,19 +127,15 @@ def _video(scene: _Scene, frames: int, kind: str | None = None):
     """
     generator = scene.generator
     speed = scene.height / 158 * WALK * float(generator.uniform(0.9, 1.1))  # the video's walking speed
-    period = (scene.height - 1) / speed
+    period = scene.height / speed
     columns = scene.columns()
     lanes = [scene.lane(column, float(generator.uniform(0, period)), frames, speed) for column in columns[1:WALKERS]]
     walkers = [walker for lane in lanes for walker in lane]
     start = float(generator.integers(round(frames * 0.3), round(frames * 0.5) + 1))
     if kind == "speed":
         return walkers + _runner_lane(scene, columns[0], start, frames, speed), None
-    if kind == "direction":  # lane 0 pauses for one walker, who walks up a free lane
-        lane = scene.lane(columns[0], start, frames + math.ceil(period), speed)
-        lane = [w if w.times[0] < start else scene.walker(columns[0], w.times[0] + period, speed) for w in lane]
-        wrong_way = scene.walker(columns[WALKERS], start, speed, up=True)
-        wrong_way.anomalous = (start, math.inf)
-        return walkers + [w for w in lane if w.times[0] < frames] + [wrong_way], None
+    if kind == "direction":
+        return walkers + _turning_lane(scene, columns[0], start, frames, speed), None
     walkers += scene.lane(columns[0], float(generator.uniform(0, period)), frames, speed)
     if kind is None:
         return walkers, None
@@ -162,6 +160,21 @@ def _runner_lane(scene: _Scene, column: float, start: float, frames: int, speed:
     return [walker for walker in lane if walker.times[0] <= entry] + [w for w in behind if w.times[0] < frames]
 
 
+def _turning_lane(scene: _Scene, column: float, start: float, frames: int, speed: float) -> list[_Figure]:
+    """A lane whose walker in the lower half turns round at frame ``start`` and walks back up and out;
+    the walkers behind it wait until it has gone."""
+    half = scene.person[0]
+    row = float(scene.generator.uniform(scene.height * 0.5, scene.height - 1 - 2 * half))  # where it turns
+    entry = start - (row + half) / speed
+    lane = scene.lane(column, entry, frames, speed)
+    turner = next(walker for walker in lane if walker.times[0] == entry)
+    gone = start + (row + half) / speed
+    turner.times, turner.rows, turner.columns = [entry, start, gone], [-half, row, -half], [column] * 3
+    turner.anomalous = (start, math.inf)
+    behind = [walker for walker in scene.lane(column, gone, frames, speed) if walker.times[0] >= gone]
+    return [walker for walker in lane if walker.times[0] <= entry] + behind
+
+
 def _rank_auc(positive: np.ndarray, negative: np.ndarray) -> float:
     """The ROC-AUC of a score that ranks ``positive`` above ``negative`` (0.5: chance)."""
     if not len(positive) or not len(negative):
@@ -179,7 +192,7 @@ def _test_video(scene: _Scene, frames: int, kind: str, tries: int = 50):
     rank the anomalous frames above the normal ones no better than chance (ROC-AUC within
     0.05 of 0.5), by their number or by their pixels.
     """
-    usual = WALKERS * (1 + 2 * scene.person[0] / (scene.height - 1))  # a lane shows two parts 1/6 of the time
+    usual = WALKERS * (1 + 2 * scene.person[0] / scene.height)  # a lane shows two parts 1/6 of the time
     best = None
     for _ in range(tries):
         walkers, cart = _video(scene, frames, kind)
@@ -197,8 +210,8 @@ def _test_video(scene: _Scene, frames: int, kind: str, tries: int = 50):
 def make_ucsd_standin(
     root: str | Path,
     subset: str = "UCSDped1",
-    train_videos: int = 10,
-    test_videos: int = 6,
+    train_videos: int = 12,
+    test_videos: int = 12,
     frames: int = 40,
     frame_size: tuple[int, int] = (158, 238),
     seed: int = 0,
