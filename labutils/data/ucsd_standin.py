@@ -1,4 +1,9 @@
-"""A small generated data set in the UCSD layout: the quick profile's video and the tests' fixture."""
+"""A small generated data set in the UCSD layout: the quick profile's video and the tests' fixture.
+
+Version 3 is a rehearsal the quick profile's small models can pass: a steady crowd (one walker
+per lane, three lanes, in every video), dark walkers on a flat walkway, and anomalies that
+counting figures cannot find; see :func:`make_ucsd_standin`.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +19,10 @@ from labutils.data.ucsd_layout import UCSD_FOLDER, UCSD_SUBSETS
 
 UCSD_STANDIN_VERSION = 3  # raise when make_ucsd_standin's output changes
 
-LANES = 3  # lanes across the walkway, the same in every video
-WALKERS = 3  # walkers on the walkway at any time, one per lane, in every video (at most LANES)
+LANES = 3  # lanes down the walkway, the same in every video, one walker in view in each
 WALK = 1.5  # walking speed down the walkway, in pixels per frame at Ped1's height of 158 rows
 FAST = 6.0  # the "speed" anomaly's speed, in walking speeds
-WALKER, CART, WALKWAY = 10, 255, 170  # grey levels of the figures and the walkway
+WALKER, CART, WALKWAY = 10, 255, 150  # grey levels of the figures and the walkway
 NOISE = 2.0  # the camera's noise, in grey levels
 
 
@@ -45,7 +49,7 @@ class _Scene:
     def __init__(self, height: int, width: int, generator: np.random.Generator) -> None:
         self.height, self.width, self.generator = height, width, generator
         self.person = (height / 12, width / 30)  # half sizes of a walker's ellipse
-        self.cart = (height / 7, width / 9)  # half sizes of the cart's rectangle
+        self.cart = (height / 12, width / 7)  # half sizes of the cart's rectangle: low, so it is soon in full view
         self.span = height - 1 + 2 * self.person[0]  # rows a walker goes from entering to gone
         rows, columns = np.mgrid[:height, :width]
         texture = generator.normal(0, 1, (height // 4 + 1, width // 4 + 1)).repeat(4, 0).repeat(4, 1)
@@ -55,14 +59,14 @@ class _Scene:
         self.lanes = (width * 0.3, width * 0.8)
 
     def columns(self) -> list[float]:
-        """The walkway's LANES, in a random order: a video's walkers use the first ones."""
+        """The centre columns of the walkway's LANES (whole pixels), in a random order."""
         spacing = (self.lanes[1] - self.lanes[0]) / LANES
         return [float(round(self.lanes[0] + spacing * (0.5 + lane))) for lane in self.generator.permutation(LANES)]
 
-    def walker(self, column: float, entry: float, speed: float, up: bool = False) -> _Figure:
-        """A walker that enters at frame ``entry`` at the top (``up``: the bottom) and walks at ``speed``."""
-        ends = [-self.person[0], self.height - 1 + self.person[0]]
-        return _Figure([entry, entry + self.span / speed], ends[::-1] if up else ends, [column, column])
+    def walker(self, column: float, entry: float, speed: float) -> _Figure:
+        """A walker that enters at the top at frame ``entry`` and walks down at ``speed`` pixels per frame."""
+        return _Figure([entry, entry + self.span / speed], [-self.person[0], self.height - 1 + self.person[0]],
+                       [column, column])
 
     def lane(self, column: float, first: float, frames: int, speed: float) -> list[_Figure]:
         """Walkers down one lane, one entering at ``first``, each as the one ahead starts to leave at the
@@ -109,27 +113,28 @@ class _Scene:
         anomaly is in view. Walkers in lanes never overlap: this is what counting them finds."""
         seen, pixels, anomalous = np.zeros(frames), np.zeros(frames), np.zeros(frames, dtype=bool)
         for t in range(frames):
-            for (_, _, inside), anomaly in self.shapes(walkers, t, self.person):
-                seen[t], pixels[t], anomalous[t] = seen[t] + 1, pixels[t] + inside.sum(), anomalous[t] | anomaly
-            anomalous[t] |= any(True for _ in self.shapes([] if cart is None else [cart], t, self.cart, False))
+            shapes = list(self.shapes(walkers, t, self.person))
+            seen[t], pixels[t] = len(shapes), sum(inside.sum() for (_, _, inside), _ in shapes)
+            carts = list(self.shapes([] if cart is None else [cart], t, self.cart, ellipse=False))
+            anomalous[t] = any(anomaly for _, anomaly in shapes) or bool(carts)
         return seen, pixels, anomalous
 
 
 def _video(scene: _Scene, frames: int, kind: str | None = None):
-    """The walkers of one video, in WALKERS lanes, and with ``kind`` its anomaly: (walkers, cart).
+    """The walkers of one video, in LANES lanes at a random phase each, and with ``kind`` its anomaly,
+    which starts between a third and half way: (walkers, cart).
 
-    The anomaly starts between a third and half way. ``object``: a cart enters at the top
-    and comes down at walking speed among the walkers. ``speed``: a walker near the top
-    runs ``FAST`` times as fast down its lane until it nears the bottom, then walks on (the
-    walkers behind it come as much earlier). ``direction``: a walker enters at the bottom of
-    a free lane and walks up against the crowd, as one of the crowd's lanes pauses for it.
-    In speed and direction a walker stays a walker and the crowd stays as large.
+    ``object``: a cart enters at the top and comes down at walking speed among the walkers.
+    ``speed``: a walker near the top runs ``FAST`` times as fast down its lane until it nears
+    the bottom, then walks on (the walkers behind it come as much earlier). ``direction``: a
+    walker in the lower half turns round and walks back up its lane. In speed and direction
+    a walker stays a walker, so the crowd stays as large.
     """
     generator = scene.generator
     speed = scene.height / 158 * WALK * float(generator.uniform(0.9, 1.1))  # the video's walking speed
     period = scene.height / speed
     columns = scene.columns()
-    lanes = [scene.lane(column, float(generator.uniform(0, period)), frames, speed) for column in columns[1:WALKERS]]
+    lanes = [scene.lane(column, float(generator.uniform(0, period)), frames, speed) for column in columns[1:]]
     walkers = [walker for lane in lanes for walker in lane]
     start = float(generator.integers(round(frames * 0.3), round(frames * 0.5) + 1))
     if kind == "speed":
@@ -192,7 +197,7 @@ def _test_video(scene: _Scene, frames: int, kind: str, tries: int = 50):
     rank the anomalous frames above the normal ones no better than chance (ROC-AUC within
     0.05 of 0.5), by their number or by their pixels.
     """
-    usual = WALKERS * (1 + 2 * scene.person[0] / scene.height)  # a lane shows two parts 1/6 of the time
+    usual = LANES * (1 + 2 * scene.person[0] / scene.height)  # a lane shows two parts 1/6 of the time
     best = None
     for _ in range(tries):
         walkers, cart = _video(scene, frames, kind)
@@ -218,7 +223,24 @@ def make_ucsd_standin(
 ) -> Path:
     """Write a small generated data set in the UCSD layout under ``root``; return its folder.
 
-    Version 3 (TODO: describe).
+    The quick profile's stand-in for chapters 4 and 6, and the tests' fixture. Grey frames
+    (``frame_size`` = (height, width), Ped1's 158x238 by default) of a flat, lightly
+    textured walkway with three lanes (the same in every video) down which dark walkers go,
+    one in view in each lane at a time: the next enters at the top as the one ahead leaves
+    at the bottom, so every frame holds three walkers' worth of figure (the same dark area,
+    a walker partly in view at each end of a lane making one). All walk down at the same
+    speed, about 1.5 pixels per frame at 158 rows (scaled with the height; it varies by up
+    to 10% between videos), so the frames of a video differ only in where the walkers are.
+
+    Each test video holds one anomaly, starting a third to half way in; videos 1, 2, 3,
+    4, ... cycle through the kinds (:data:`~labutils.data.ANOMALY_KINDS`): ``object``, a
+    bright cart that comes down among the walkers at walking speed (visible in one frame);
+    ``speed``, a walker that runs six times as fast for a dozen frames, from near the top
+    until it nears the bottom, then walks on; ``direction``, a walker in the lower half
+    that turns round and walks back up. Speed and direction change no frame's look, only
+    the order of the frames: a single frame shows three walkers in their lanes, as any
+    normal frame does. Each test video is drawn until counting the walkers in view, or
+    their pixels, tells nothing about its anomaly (ROC-AUC within 0.05 of chance).
 
     Written as the real data set is: ``Train/Train001/001.tif``, ``Test/Test001/...``,
     pixel masks of the anomalous figure in ``Test/Test001_gt/001.bmp``, the frame ranges
