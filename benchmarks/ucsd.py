@@ -137,22 +137,32 @@ def loader_benchmark(folder: Path, repeats: int = 3) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def detector_benchmark(seeds: list[int], root: Path | None = None, epochs: int | None = None) -> pd.DataFrame:
-    """Train and score the chapters' models as the notebooks do, per kind of anomaly.
+def detector_benchmark(
+    seeds: list[int], root: Path | None = None, epochs: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Train and score the chapters' models as the notebooks do, per kind of anomaly and seed.
 
-    uint8 frames at their own size in, the model's size inside the model; whole training
-    videos held out for early stopping; chapter 6's spatio-temporal model, chapter 4's frame
-    model with and without its bottleneck, and chapter 6's frame model at the spatio-temporal
-    model's resolution. ``epochs`` overrides the settings' (a smoke run).
+    uint8 frames at their own size in, the model's size inside the model, the fit videos'
+    mean frame subtracted inside (``mean_frame``); whole training videos held out for early
+    stopping; the quick rows ``ucsd_video`` and ``ucsd_frames`` of ``labutils.settings``.
+    Models: chapter 6's spatio-temporal autoencoder; chapter 4's frame autoencoder with and
+    without its bottleneck; chapter 6's frame autoencoder at the spatio-temporal model's
+    size rounded up to a multiple of 4 (the same model as chapter 4's when the sizes agree:
+    trained once). Returns (one row per detector, score and seed; one row per score and seed
+    with the spatio-temporal model's ROC-AUC minus chapter 6's frame model's, per kind).
+    ``epochs`` overrides the settings' (a smoke run).
     """
     import keras
 
     from labutils import data, env, models, scoring, settings, video
 
     clip_settings, frame_settings = settings.get("ucsd_video", "quick"), settings.get("ucsd_frames", "quick")
-    clip_size, frame_size = clip_settings["image_size"], frame_settings["image_size"]
-    comparison_size = -(-clip_size // 4) * 4  # chapter 6: the clip model's, a multiple of 4
-    clip_epochs = epochs or clip_settings["epochs"]
+
+    def pair(size) -> tuple[int, int]:
+        return (size, size) if isinstance(size, int) else tuple(size)
+
+    clip_size, frame_size = pair(clip_settings["image_size"]), pair(frame_settings["image_size"])
+    comparison_size = tuple(-(-side // 4) * 4 for side in clip_size)  # chapter 6: the clip model's, in 4s
     if root is None:
         root = Path(tempfile.mkdtemp(prefix="ucsd-benchmark-"))
         data.make_ucsd_standin(root)  # the quick profile's stand-in
@@ -161,6 +171,7 @@ def detector_benchmark(seeds: list[int], root: Path | None = None, epochs: int |
     test_frames = data.ucsd_frames(root, split="Test", progress=False)
     native = next(iter(train_frames.values())).shape[1:]
     fit_videos, validation_videos = video.split_videos(train_frames, frame_settings["validation_fraction"])
+    mean = video.mean_frame(train_frames, fit_videos)  # of the fit videos only, as the chapters
     clip_options = {"clip_length": clip_settings["clip_length"], "step": clip_settings["step"],
                     "batch_size": clip_settings["batch_size"], "pairs": True, "progress": False}
     clips = data.ucsd_clips(root, videos=fit_videos, strides=clip_settings["strides"], **clip_options)
@@ -169,45 +180,62 @@ def detector_benchmark(seeds: list[int], root: Path | None = None, epochs: int |
     validation_frames = video.stack_frames(train_frames, validation_videos, unit=False)
     rows = []
 
-    def evaluate(name, model, seed, seconds, epochs):
+    def timed(train, *arguments, **options):
+        load, wall, cpu = os.getloadavg()[0], time.perf_counter(), time.process_time()
+        history = train(*arguments, **options)
+        return history, {"train s": time.perf_counter() - wall, "train CPU s": time.process_time() - cpu,
+                         "load (1 min)": load, "epochs": len(history.history["loss"]),
+                         "best val MSE": min(history.history["val_loss"])}
+
+    def evaluate(name, model, seed, timing):
         _, errors = video.video_errors(model, test_frames)
         regular = {video_name: 1 - video.regularity_scores(values) for video_name, values in errors.items()}
         for score_name, scores in (("raw error", errors), ("regularity", regular)):
             by_kind = video.roc_auc_by_kind(truth, kinds, scores)
-            rows.append({"detector": name, "score": score_name, "seed": seed, **by_kind,
-                         "eer": video.frame_level_evaluation(truth, scores)["eer"],
-                         "s/epoch": seconds / epochs, "epochs": epochs})
+            eer = video.frame_level_evaluation(truth, scores)["eer"]
+            rows.append({"detector": name, "score": score_name, "seed": seed, **by_kind, "eer": eer, **timing})
 
+    def size_name(size):
+        return "x".join(map(str, size))
+
+    clip_name = f"spatio-temporal AE ({size_name(clip_size)})"
+    shared = comparison_size == frame_size  # chapter 6 compares with chapter 4's own model
+    chapters = "chapters 4 and 6" if shared else "chapter 6"
+    comparison_name = f"frame AE, bottleneck 2000 ({size_name(comparison_size)}, {chapters})"
+    chapter_4_name = comparison_name if shared else f"frame AE, bottleneck 2000 ({size_name(frame_size)}, chapter 4)"
     for seed in seeds:
         env.setup(seed=seed, verbose=False)
         model = models.spatiotemporal_autoencoder(
             clip_size, clip_settings["clip_length"], clip_settings["filters"], clip_settings["lstm_filters"],
-            clip_settings["learning_rate"], frame_size=native,
+            clip_settings["learning_rate"], frame_size=native, mean_frame=mean,
         )
-        start = time.perf_counter()
-        history = model.fit(  # ucsd_clips shuffles itself
-            clips, validation_data=validation_clips, epochs=clip_epochs, verbose=0, shuffle=False,
-            callbacks=[keras.callbacks.EarlyStopping(patience=clip_settings["patience"], restore_best_weights=True)],
+        stopping = keras.callbacks.EarlyStopping(patience=clip_settings["patience"], restore_best_weights=True)
+        _, timing = timed(  # ucsd_clips shuffles itself
+            model.fit, clips, validation_data=validation_clips, epochs=epochs or clip_settings["epochs"], verbose=0,
+            shuffle=False, callbacks=[stopping],
         )
-        evaluate(f"spatio-temporal AE ({clip_size}x{clip_size}, small)", model, seed,
-                 time.perf_counter() - start, len(history.history["loss"]))
-        for size, code_size, kind in ((frame_size, 2000, "bottleneck 2000"), (frame_size, None, "no bottleneck"),
-                                      (comparison_size, 2000, "bottleneck 2000")):
+        evaluate(clip_name, model, seed, timing)
+        frame_models = [
+            (frame_size, 2000, chapter_4_name),
+            (frame_size, None, f"frame AE, no bottleneck ({size_name(frame_size)}, chapter 4)"),
+        ] + ([] if shared else [(comparison_size, 2000, comparison_name)])
+        for size, code_size, name in frame_models:
             env.setup(seed=seed, verbose=False)
-            model = models.frame_autoencoder(size, code_size=code_size, frame_size=native)
-            start = time.perf_counter()
-            history = scoring.fit_autoencoder(model, fit_frames, "quick", lab="ucsd_frames", epochs=epochs,
-                                              validation_data=validation_frames, progress=False)
-            evaluate(f"frame AE, {kind} ({size}x{size})", model, seed,
-                     time.perf_counter() - start, len(history.history["loss"]))
+            model = models.frame_autoencoder(size, code_size=code_size, frame_size=native, mean_frame=mean)
+            _, timing = timed(
+                scoring.fit_autoencoder, model, fit_frames, "quick", lab="ucsd_frames", epochs=epochs,
+                validation_data=validation_frames, progress=False,
+            )
+            evaluate(name, model, seed, timing)
     results = pd.DataFrame(rows)
     columns = [kind for kind in (*data.ANOMALY_KINDS, "all") if kind in results]
-    summary = results.groupby(["detector", "score"], sort=False).agg(
-        **{f"{kind} ROC-AUC": (kind, "mean") for kind in columns},
-        all_min=("all", "min"), all_max=("all", "max"), eer_mean=("eer", "mean"),
-        seconds_per_epoch=("s/epoch", "mean"), epochs_mean=("epochs", "mean"),
-    )
-    return summary.round(3).reset_index()
+    clip, frame = (results[results["detector"] == name].set_index(["score", "seed"])[columns]
+                   for name in (clip_name, comparison_name))
+    gains = (clip - frame).reset_index()
+    gains.insert(0, "difference", f"{clip_name} minus {comparison_name}")
+    order = {name: index for index, name in enumerate(dict.fromkeys(results["detector"]))}
+    results = results.assign(order=results["detector"].map(order)).sort_values(["order", "score", "seed"])
+    return results.drop(columns="order").round(3).reset_index(drop=True), gains.round(3)
 
 
 def gpu_benchmark() -> pd.DataFrame:
@@ -256,7 +284,8 @@ def main() -> None:
 
         root = Path(tempfile.mkdtemp(prefix="ucsd-smoke-"))
         data.make_ucsd_standin(root, train_videos=3, test_videos=2, frames=30, frame_size=(48, 64))
-        print(detector_benchmark(arguments.seeds[:1], root=root, epochs=1).to_markdown(index=False))
+        for table in detector_benchmark(arguments.seeds[:1], root=root, epochs=1):
+            print(table.to_markdown(index=False))
         return
     chosen = arguments.only or ["loader", "detectors"]
     machine = f"{platform.processor() or platform.machine()}, {time.strftime('%Y-%m-%d')}"
@@ -268,10 +297,20 @@ def main() -> None:
     if "detectors" in chosen:
         from labutils.data import UCSD_STANDIN_VERSION
 
-        write("detectors", detector_benchmark(arguments.seeds),
-              f"Detectors on the quick stand-in (version {UCSD_STANDIN_VERSION}), quick settings of labutils.settings, "
-              f"seeds {arguments.seeds}; ROC-AUC per kind of anomaly (means over the seeds; all: min and max "
-              f"too) ({machine})")
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=Path(__file__).parent).stdout.strip() or "unknown"
+
+        results, gains = detector_benchmark(arguments.seeds)
+        write("detectors", results,
+              f"Detectors on the quick stand-in (version {UCSD_STANDIN_VERSION}), trained as chapters 4 and 6 train "
+              f"them (quick rows ucsd_video and ucsd_frames of labutils.settings, the fit videos' mean frame "
+              f"subtracted), seeds {arguments.seeds}: frame-level ROC-AUC per kind of anomaly and seed, EER, "
+              f"training seconds (wall and CPU, with the 1-minute load average when training began) on this "
+              f"2-core CPU ({machine}, commit {commit})")
+        with open(RESULTS / "ucsd-detectors.md", "a") as file:
+            file.write(f"\nSpatio-temporal minus frame model, same resolution, per seed:\n\n"
+                       f"{gains.to_markdown(index=False)}\n")
+        print(gains.to_markdown(index=False))
     if "gpu" in chosen:
         write("gpu", gpu_benchmark(), f"Full-size spatio-temporal autoencoder, one epoch of random clips ({machine})")
 

@@ -20,7 +20,9 @@ def test_rows_the_chapters_rely_on():
     assert settings.get("ecg_original", "full") == {
         "epochs": 20, "batch_size": 512, "patience": 0, "validation_fraction": 0.15
     }
-    assert settings.get("ucsd_frames", "quick")["image_size"] == 60
+    # the quick stand-in's proportions; chapter 6 compares at the clip model's size rounded up to 4s
+    assert settings.get("ucsd_frames", "quick")["image_size"] == (60, 92)
+    assert settings.get("ucsd_video", "quick")["image_size"] == (59, 91)
     assert settings.get("toy", "quick")["learning_rate"] == 3e-3
     # chapter 2: all ten digits take turns as the normal class in full, the first five in quick
     assert settings.get("one_class_mnist", "full")["normal_digits"] == tuple(range(10))
