@@ -235,7 +235,9 @@ def detector_benchmark(
     gains.insert(0, "difference", f"{clip_name} minus {comparison_name}")
     order = {name: index for index, name in enumerate(dict.fromkeys(results["detector"]))}
     results = results.assign(order=results["detector"].map(order)).sort_values(["order", "score", "seed"])
-    return results.drop(columns="order").round(3).reset_index(drop=True), gains.round(3)
+    decimals = {"train s": 1, "train CPU s": 1, "load (1 min)": 1, "best val MSE": 5}
+    results = results.drop(columns="order").round({column: decimals.get(column, 3) for column in results})
+    return results.reset_index(drop=True), gains.round(3)
 
 
 def gpu_benchmark() -> pd.DataFrame:

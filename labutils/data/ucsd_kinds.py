@@ -16,8 +16,8 @@ import numpy as np
 from labutils.data.ucsd_frames import ucsd_ground_truth
 from labutils.data.ucsd_layout import ucsd_videos
 
-#: The stand-in's kinds of anomaly: something that looks different (a bright cart), a
-#: walker-like figure moving about five times too fast, one crossing the walkway sideways.
+#: The stand-in's kinds of anomaly: something that looks different (a bright cart), a walker
+#: who runs six times as fast for a dozen frames, one who turns back (visible only across frames).
 ANOMALY_KINDS = ("object", "speed", "direction")
 NORMAL = "normal"
 KINDS_HEADER = ("video", "frame", "kind")
