@@ -212,6 +212,20 @@ def _test_video(scene: _Scene, frames: int, kind: str, tries: int = 50):
     return best[1], best[2]
 
 
+def _write_video(path: Path, images, masks=None) -> None:
+    """Frames as ``path/001.tif``, ...; with ``masks``, the pixel masks as ``path_gt/001.bmp``, ... (0 or 255)."""
+    from PIL import Image
+
+    path.mkdir(parents=True, exist_ok=True)
+    for number, image in enumerate(images, start=1):
+        Image.fromarray(image).save(path / f"{number:03d}.tif")
+    if masks is not None:
+        mask_folder = path.with_name(path.name + "_gt")
+        mask_folder.mkdir(exist_ok=True)
+        for number, mask in enumerate(masks, start=1):
+            Image.fromarray(np.where(mask, 255, 0).astype(np.uint8)).save(mask_folder / f"{number:03d}.bmp")
+
+
 def make_ucsd_standin(
     root: str | Path,
     subset: str = "UCSDped1",
@@ -249,8 +263,6 @@ def make_ucsd_standin(
     frame (1-indexed, as in the ``.m`` file), read by :func:`labutils.data.ucsd_anomaly_kinds`.
     Existing files are overwritten.
     """
-    from PIL import Image
-
     if subset not in UCSD_SUBSETS:
         raise ValueError(f"subset must be one of {UCSD_SUBSETS}, got {subset!r}")
     height, width = frame_size
@@ -258,30 +270,18 @@ def make_ucsd_standin(
         raise ValueError("the stand-in needs at least 20 frames of 48x48 pixels")
     if train_videos < 1 or test_videos < 1:
         raise ValueError(f"train_videos and test_videos must be at least 1, got {train_videos} and {test_videos}")
-    generator = np.random.default_rng(seed)
     folder = Path(root) / UCSD_FOLDER / subset
-    scene = _Scene(height, width, generator)
-
-    def write_video(path: Path, images, masks=None):
-        path.mkdir(parents=True, exist_ok=True)
-        for number, image in enumerate(images, start=1):
-            Image.fromarray(image).save(path / f"{number:03d}.tif")
-        if masks is not None:
-            mask_folder = path.with_name(path.name + "_gt")
-            mask_folder.mkdir(exist_ok=True)
-            for number, mask in enumerate(masks, start=1):
-                Image.fromarray(np.where(mask, 255, 0).astype(np.uint8)).save(mask_folder / f"{number:03d}.bmp")
-
+    scene = _Scene(height, width, np.random.default_rng(seed))
     for video in range(1, train_videos + 1):
         walkers, _ = _video(scene, frames)
-        write_video(folder / "Train" / f"Train{video:03d}", [scene.render(walkers, t)[0] for t in range(frames)])
+        _write_video(folder / "Train" / f"Train{video:03d}", [scene.render(walkers, t)[0] for t in range(frames)])
 
     lines, kind_rows = ["TestVideoFile = {};"], []
     for video in range(1, test_videos + 1):
         name, kind = f"Test{video:03d}", ANOMALY_KINDS[(video - 1) % len(ANOMALY_KINDS)]
         walkers, cart = _test_video(scene, frames, kind)
         images, masks = zip(*(scene.render(walkers, t, cart) for t in range(frames)))
-        write_video(folder / "Test" / name, images, masks)
+        _write_video(folder / "Test" / name, images, masks)
         flags = np.array([mask.any() for mask in masks])
         kind_rows.extend((name, t + 1, kind) for t in np.flatnonzero(flags))
         edges = np.flatnonzero(np.diff(np.concatenate([[0], flags.astype(int), [0]])))
