@@ -46,8 +46,8 @@ def as_model_input(model: keras.Model, x, name: str = "x") -> np.ndarray:
         if not (uint8 and x.dtype == np.uint8):
             x = x.astype(np.float32, copy=False)
     except (TypeError, ValueError) as error:
-        message = str(error) if "float32" in str(error) else f"{name} must be an array of numbers, got {type(x).__name__}"
-        raise ValueError(message) from None
+        numbers = f"{name} must be an array of numbers, got {type(x).__name__}"
+        raise ValueError(str(error) if "float32" in str(error) else numbers) from None
     if x.ndim == 0 or not _same_example_shape(x.shape[1:], shape):
         hint = f" (one example? pass {name}[None])" if _same_example_shape(x.shape, shape) else ""
         raise ValueError(

@@ -131,7 +131,7 @@ def test_same_count_but_another_shape_is_refused_not_reshaped(beat_model):
 
 
 def test_values_beyond_float32_are_refused_not_made_infinite(model):
-    with pytest.raises(ValueError, match="holds 2 values beyond float32.s range"):
+    with pytest.raises(ValueError, match=r"holds 2 values beyond float32.s range"):
         scoring.reconstruction_errors(model, np.where(np.eye(3, 6) == 1, [[1e39], [1e300], [0.0]], GOOD[:3]))
 
 
@@ -189,6 +189,6 @@ def test_frames_on_two_scales_are_refused_not_scored():
         video.frame_errors(frames / 255.0, frames)
     with pytest.raises(ValueError, match="frames must be uint8 or floats in .* int16"):
         video.frame_errors(frames.astype(np.int16), frames / 255.0)
-    with pytest.raises(ValueError, match="from nan"):
+    with pytest.raises(ValueError, match=r"from nan"):
         video.frame_errors(np.full((1, 2, 2), np.nan), np.zeros((1, 2, 2)))
     np.testing.assert_allclose(video.frame_errors(frames.astype(np.uint8), frames / 255.0), 0.0, atol=1e-12)
