@@ -187,7 +187,7 @@ def test_frames_on_two_scales_are_refused_not_scored():
         video.frame_errors(frames, frames / 255.0)
     with pytest.raises(ValueError, match="reconstructions must be uint8 or floats"):
         video.frame_errors(frames / 255.0, frames)
-    with pytest.raises(ValueError, match="frames must be uint8 or floats in .* int16"):
+    with pytest.raises(ValueError, match=r"frames must be uint8 or floats in .* int16"):
         video.frame_errors(frames.astype(np.int16), frames / 255.0)
     with pytest.raises(ValueError, match=r"from nan"):
         video.frame_errors(np.full((1, 2, 2), np.nan), np.zeros((1, 2, 2)))
