@@ -120,6 +120,12 @@ def numbers(name: str, values, *, ndim: int | None = None, at_least: int = 1, fi
     return array
 
 
+def looks_like_html(raw: bytes) -> bool:
+    """Whether ``raw`` (a file's first bytes) is an HTML page: what a web server sends instead of an error code."""
+    head = raw[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(b"<") and (b"<html" in head or b"<!doctype html" in head)
+
+
 #: The largest float32: models and the data loaders compute in float32, where larger values become inf.
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
