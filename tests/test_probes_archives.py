@@ -131,7 +131,7 @@ def test_extraction_checks_the_free_space_first(tmp_path, monkeypatch):
 def test_a_download_checks_the_free_space_before_writing(tmp_path, monkeypatch):
     monkeypatch.setattr(remote.shutil, "disk_usage", lambda path: type("Usage", (), {"free": 1000})())
     archive = small_archive(tmp_path / "a.tar.gz")
-    with pytest.raises(OSError, match="downloading UCSD_Anomaly_Dataset.tar.gz needs"):
+    with pytest.raises(OSError, match=r"downloading UCSD_Anomaly_Dataset\.tar\.gz needs"):
         data.download_ucsd(tmp_path / "root", url=[archive.as_uri(), archive.as_uri()])
     assert list((tmp_path / "root").iterdir()) == []
 
@@ -235,7 +235,7 @@ def test_a_failed_validation_says_the_download_was_bad_not_the_part_file(tmp_pat
 
 def test_an_ecg_csv_from_any_url_must_hold_every_beat(tmp_path):
     served = data.make_ecg_standin(tmp_path / "ecg.csv")  # 300 beats: well formed, but not ecg.csv
-    with pytest.raises(ValueError, match="300 beats where TensorFlow's ecg.csv has 4998"):
+    with pytest.raises(ValueError, match=r"300 beats where TensorFlow's ecg\.csv has 4998"):
         data.download_ecg(tmp_path / "cache", url=served.as_uri())
     assert list((tmp_path / "cache").iterdir()) == []
 

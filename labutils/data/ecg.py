@@ -8,6 +8,7 @@ labutils); :func:`download_ecg` fetches ``ecg.csv`` through :mod:`.remote`.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ from labutils.data.folders import data_dir, describe, shipped_file
 ECG_SUBSET = "ecg5000_300.txt"
 ECG_CSV_BEATS = 4998  # beats in TensorFlow's ecg.csv
 _UCR_CLASSES = (1, 2, 3, 4, 5)  # 1 = normal, 2-5 = four kinds of abnormal beat
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def _read_ecg_file(path: Path) -> tuple[np.ndarray, np.ndarray]:
@@ -112,10 +114,8 @@ def _ecg_text(path: Path, raw: bytes) -> str:
         text = raw.decode("utf-8-sig")  # a byte-order mark from a spreadsheet is fine
     except UnicodeDecodeError:
         text = raw.decode("latin-1")  # numbers are ASCII in every code page; a stray letter is named below
-        controls = sum(character < " " and character not in "\t\n\r\f\v" or "\x7f" <= character < "\xa0"
-                       for character in text)
-        if controls > len(text) // 20:
-            raise ValueError(f"{path}: this is a binary file, not ECG text (ecg.csv or UCR .txt)")
+    if len(_CONTROLS.findall(text)) > len(text) // 20:  # text has few control characters; binary many
+        raise ValueError(f"{path}: this is a binary file, not ECG text (ecg.csv or UCR .txt)")
     if _checks.looks_like_html(raw):
         raise ValueError(f"{path}: an HTML page (a web server's error page?), not ECG text")
     return text
