@@ -203,6 +203,15 @@ UCSD_BAD_CALLS = [
     ("frames-2d", lambda root: data.as_unit_frames(np.zeros((4, 4))), ValueError, r"\(4, 4\)"),
     ("standin-tiny", lambda root: data.make_ucsd_standin(root / "s", frames=5), ValueError, "at least 20 frames"),
     ("standin-subset", lambda root: data.make_ucsd_standin(root / "s", subset="Ped3"), ValueError, "subset"),
+    ("videos-empty-list", lambda root: data.ucsd_frames(root, videos=[], progress=False), ValueError,
+     r"videos must be a positive number of videos, a list of names"),
+    ("videos-float", lambda root: data.ucsd_frames(root, videos=2.5, progress=False), ValueError, "videos must be"),
+    ("videos-numbers", lambda root: data.ucsd_clips(root, videos=[1, 2], progress=False), ValueError, "videos must"),
+    ("clips-empty-list", lambda root: data.ucsd_clips(root, videos=[], progress=False), ValueError, "videos must"),
+    ("locate-subset", lambda root: data.locate_ucsd("quick", "UCSDped3"), ValueError, "subset must be one of"),
+    ("download-root-empty", lambda root: data.download_ucsd(""), ValueError, "root must be a file or folder path"),
+    ("download-keep-text", lambda root: data.download_ucsd(root, keep_archive="no"), ValueError,
+     "keep_archive must be True or False"),
 ]
 
 
@@ -241,6 +250,12 @@ def edit_dataset(root: Path, change: str) -> None:
         (test / "UCSDped1.m").write_text(GT.format("a:b"))
     elif change == "mixed-sizes":
         Image.fromarray(np.zeros((9, 12), np.uint8)).save(test / "Test001" / "003.tif")
+    elif change == "duplicate-number":
+        (test / "Test001" / "008.tif").rename(test / "Test001" / "8.tif")
+        Image.fromarray(np.zeros((8, 12), np.uint8)).save(test / "Test001" / "0008.tif")
+    elif change == "m-matlab-spacing":
+        (test / "UCSDped1.m").write_text("TestVideoFile{end+1}.gt_frame = [ 2 : 4 ];\n"
+                                         "TestVideoFile{end+1}.gt_frame = [5 :12 , 1: 2];\n")
     elif change == "all-unreadable":
         for frame in (test / "Test001").glob("*.tif"):
             frame.write_bytes(b"not a tiff")
@@ -257,6 +272,7 @@ UCSD_BAD_FILES = [
     ("m-backwards", "empty or starts before frame 1"),
     ("m-zero", "empty or starts before frame 1"),
     ("m-letters", "not a frame range"),
+    ("duplicate-number", r"0008\.tif and 8\.tif are both frame 8"),
 ]
 
 
@@ -266,6 +282,14 @@ def test_bad_ucsd_files_name_the_file(tmp_path, change, message):
     edit_dataset(root, change)
     with pytest.raises((ValueError, FileNotFoundError), match=message):
         data.ucsd_ground_truth(root, "UCSDped1")
+
+
+def test_matlab_spacing_in_the_ground_truth_is_read(tmp_path):
+    root = small_dataset(tmp_path)
+    edit_dataset(root, "m-matlab-spacing")
+    labels = data.ucsd_ground_truth(root, "UCSDped1")
+    assert np.flatnonzero(labels["Test001"]).tolist() == [1, 2, 3]
+    assert np.flatnonzero(labels["Test002"]).tolist() == [0, 1, *range(4, 12)]
 
 
 @pytest.mark.parametrize("change, message", [("mixed-sizes", "differs from the video's first frame"),
