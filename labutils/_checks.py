@@ -50,11 +50,11 @@ def whole(name: str, value, minimum: int | None = None, maximum: int | None = No
 
 def real(
     name: str, value, low: float | None = None, high: float | None = None, *, open_low: bool = False,
-    open_high: bool = False,
+    open_high: bool = False, what: str = "a number",
 ) -> float:
     """``value`` as a finite ``float`` (never NaN, inf, None, a bool or a string), between ``low`` and ``high``.
 
-    ``open_low`` / ``open_high`` exclude the bound itself.
+    ``open_low`` / ``open_high`` exclude the bound itself; ``what`` names the kind of number in the message.
     """
     try:
         number = float(value) if _scalar(value) else None
@@ -64,13 +64,13 @@ def real(
     above = high is not None and number is not None and (number >= high if open_high else number > high)
     if number is None or not np.isfinite(number) or below or above:
         if low is not None and high is not None:
-            wanted = f"a number {'strictly ' if open_low and open_high else ''}between {low:g} and {high:g}"
+            wanted = f"{what} in {'(' if open_low else '['}{low:g}, {high:g}{')' if open_high else ']'}"
         elif low is not None:
-            wanted = f"a number {'above' if open_low else 'of at least'} {low:g}"
+            wanted = f"{what} {'above' if open_low else 'of at least'} {low:g}"
         elif high is not None:
-            wanted = f"a number {'below' if open_high else 'of at most'} {high:g}"
+            wanted = f"{what} {'below' if open_high else 'of at most'} {high:g}"
         else:
-            wanted = "a finite number"
+            wanted = f"{what}, finite" if what != "a number" else "a finite number"
         raise ValueError(f"{name} must be {wanted}, got {shown(value)}")
     return number
 
@@ -109,11 +109,10 @@ def numbers(name: str, values, *, ndim: int | None = None, at_least: int = 1, fi
     if array.dtype.kind not in "biuf":
         raise ValueError(f"{name} must be an array of numbers, got {array.dtype} values ({shown(values)})")
     array = array.astype(np.float64)
-    if ndim is not None and array.ndim != ndim:
-        raise ValueError(f"{name} must be a {ndim}-D array, got shape {array.shape}")
-    if array.ndim == 0 or len(array) < at_least:
-        what = "non-empty" if at_least == 1 else f"at least {at_least} long"
-        raise ValueError(f"{name} must be {what}, got shape {array.shape}")
+    if (ndim is not None and array.ndim != ndim) or array.ndim == 0 or len(array) < at_least:
+        length = "non-empty" if at_least == 1 else f"at least {at_least} long"
+        axes = "" if ndim is None else f"{ndim}-D "
+        raise ValueError(f"{name} must be a {length} {axes}array, got shape {array.shape}")
     if finite and not np.isfinite(array).all():
         bad = int(array.size - np.count_nonzero(np.isfinite(array)))
         raise ValueError(f"{name} holds {bad} NaN or infinite value{'s' if bad > 1 else ''} (shape {array.shape})")
@@ -173,9 +172,10 @@ def mapping(name: str, value, what: str = "{name: values}") -> Mapping:
     """``value`` as a non-empty dict (any ``Mapping``); ``what`` says what it maps in the message."""
     if not isinstance(value, Mapping):
         kind, shape = type(value).__name__, getattr(value, "shape", None)
-        raise ValueError(f"{name} must be a dict {what}, got a {kind}" + (f" of shape {shape}" if shape else ""))
+        shaped = f" of shape {shape}" if shape else ""
+        raise ValueError(f"{name} must be a non-empty dict {what}, got a {kind}{shaped}")
     if not value:
-        raise ValueError(f"{name} is an empty dict: it must hold at least one entry {what}")
+        raise ValueError(f"{name} must be a non-empty dict {what}, got an empty dict")
     return value
 
 

@@ -69,12 +69,15 @@ def as_model_input(model: keras.Model, x, name: str = "x") -> np.ndarray:
 
 
 def _same_example_shape(given: tuple, expected: tuple) -> bool:
-    """Whether examples of shape ``given`` are the model's ``expected`` ones up to axes of length 1.
+    """Whether examples of shape ``given`` fit the model's ``expected`` ones without scrambling them.
 
-    (140,) fits (140, 1) and (28, 28) fits (28, 28, 1); (70, 2) does not fit (140, 1) although it
-    holds as many numbers: reshaping it would silently scramble the data.
+    Axes of length 1 may be missing or extra ((140,) fits (140, 1), (28, 28) fits (28, 28, 1)), and
+    flat examples may be unflattened ((784,) fits (28, 28, 1), the inverse of ``x.reshape(n, -1)``).
+    Examples with several axes of another shape are refused although they hold as many numbers:
+    (70, 2) into (140, 1) would silently interleave two columns into one signal.
     """
-    return tuple(size for size in given if size != 1) == tuple(size for size in expected if size != 1)
+    given, expected = tuple(size for size in given if size != 1), tuple(size for size in expected if size != 1)
+    return given == expected or (len(given) == 1 and given[0] == int(np.prod(expected)))
 
 
 def split_normal(
