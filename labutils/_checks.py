@@ -97,10 +97,13 @@ def path(name: str, value) -> Path:
     return Path(value).expanduser()
 
 
-def numbers(name: str, values, *, ndim: int | None = None, at_least: int = 1, finite: bool = True) -> np.ndarray:
+def numbers(
+    name: str, values, *, ndim: int | None = None, at_least: int = 1, finite: bool = True, positive: bool = False
+) -> np.ndarray:
     """``values`` as a float64 array of finite numbers with ``ndim`` axes and at least ``at_least`` rows.
 
-    Text, ``None``, ragged lists and objects are refused; booleans become 0 and 1.
+    Text, ``None``, ragged lists and objects are refused; booleans become 0 and 1. With
+    ``positive``, every value must be above 0 (what a log axis can draw).
     """
     try:
         array = np.asarray(values)
@@ -116,6 +119,8 @@ def numbers(name: str, values, *, ndim: int | None = None, at_least: int = 1, fi
     if finite and not np.isfinite(array).all():
         bad = int(array.size - np.count_nonzero(np.isfinite(array)))
         raise ValueError(f"{name} holds {bad} NaN or infinite value{'s' if bad > 1 else ''} (shape {array.shape})")
+    if positive and (array <= 0).any():
+        raise ValueError(f"{name} must be above 0, got a smallest value of {array.min():g}")
     return array
 
 
@@ -179,11 +184,23 @@ def mapping(name: str, value, what: str = "{name: values}") -> Mapping:
     return value
 
 
-def strings(name: str, values, at_least: int = 1) -> list[str]:
-    """``values`` as a list of strings (a single string is refused: it would be read letter by letter)."""
+def sequence(name: str, values) -> list:
+    """``values`` as a non-empty list (a string or a single number is refused by name)."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__") or not (values := list(values)):
+        raise ValueError(f"{name} must be a non-empty list, got {shown(values)}")
+    return values
+
+
+def strings(name: str, values, at_least: int = 1, count: int | None = None, what: str = "entry") -> list[str]:
+    """``values`` as a list of strings (a single string is refused: it would be read letter by letter).
+
+    With ``count``, exactly that many: one per ``what`` (a panel, a column, a frame...).
+    """
     if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
         raise ValueError(f"{name} must be a list of names, got {shown(values)}")
     values = list(values)
+    if count is not None and len(values) != count:
+        raise ValueError(f"{name}: need one per {what} ({count}), got {len(values)}")
     if not values and at_least:
         raise ValueError(f"{name} is empty: choose at least {at_least}")
     if len(values) < at_least or not all(isinstance(value, str) for value in values):

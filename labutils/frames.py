@@ -45,6 +45,21 @@ def as_unit_frames(frames, name: str = "frames") -> np.ndarray:
     return unit
 
 
+def grey_images(images, name: str = "images") -> np.ndarray:
+    """``images`` (n, height, width) or (n, height, width, 1), checked to be drawn as they are on a grey scale.
+
+    uint8 (0-255) or floats in [0, 1], as :func:`as_unit_frames` takes them; anything else
+    would be drawn clipped or as one colour. Returns the array unchanged. For
+    :mod:`labutils.plotting`.
+    """
+    images = np.asarray(images)
+    grey = images[..., 0] if images.ndim == 4 and images.shape[-1] == 1 else images
+    as_unit_frames(grey, name)
+    if grey.ndim != 3:
+        raise ValueError(f"{name} must be grey images (n, height, width) or (n, height, width, 1), got {images.shape}")
+    return images
+
+
 def clip_starts(length: int, clip_length: int, stride: int = 1, step: int | None = None) -> list[int]:
     """First frames of the clips cut from a video of ``length`` frames.
 

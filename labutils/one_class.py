@@ -52,7 +52,7 @@ class HybridDetector(baselines.Detector):
     def __init__(self, encoder: keras.Model, detector: str = "One-Class SVM", seed: int = 42):
         if not isinstance(encoder, keras.Model):
             raise ValueError(f"encoder must be a Keras model (an autoencoder's .encoder), got {type(encoder).__name__}")
-        if detector not in baselines.DETECTORS:
+        if not isinstance(detector, str) or detector not in baselines.DETECTORS:
             raise ValueError(f"detector must be one of {list(baselines.DETECTORS)}, got {detector!r}")
         self.encoder = encoder
         self.detector = detector

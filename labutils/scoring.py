@@ -37,6 +37,8 @@ def as_model_input(model: keras.Model, x, name: str = "x") -> np.ndarray:
     Raises ``ValueError`` naming ``name`` (the caller's argument) and the caller's shape for
     anything that is not a non-empty array of finite numbers, one example per row.
     """
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"model must be a Keras model, got a {type(model).__name__}")
     shape = tuple(model.input_shape[1:])
     uint8 = takes_uint8(model)
     try:
@@ -50,9 +52,7 @@ def as_model_input(model: keras.Model, x, name: str = "x") -> np.ndarray:
         raise ValueError(str(error) if "float32" in str(error) else numbers) from None
     if x.ndim == 0 or not _same_example_shape(x.shape[1:], shape):
         hint = f" (one example? pass {name}[None])" if _same_example_shape(x.shape, shape) else ""
-        raise ValueError(
-            f"{model.name} takes examples of shape {shape}; {name} has shape {x.shape}{hint}"
-        )
+        raise ValueError(f"{model.name} takes examples of shape {shape}; {name} has shape {x.shape}{hint}")
     if len(x) == 0:
         raise ValueError(f"{name} is empty (shape {x.shape}): nothing to score or train on")
     if not np.all(np.isfinite(x)):
@@ -61,9 +61,8 @@ def as_model_input(model: keras.Model, x, name: str = "x") -> np.ndarray:
     if uint8 and x.dtype != np.uint8:
         low, high = float(x.min()), float(x.max())
         if low < 0.0 or high > 1.0:
-            raise ValueError(
-                f"{model.name} takes uint8 frames, or floats in [0, 1]; {name} holds floats from {low:g} to {high:g}"
-            )
+            raise ValueError(f"{model.name} takes uint8 frames, or floats in [0, 1]; {name} holds floats from "
+                             f"{low:g} to {high:g}")
         x = np.round(x * 255.0).astype(np.uint8)
     return x.reshape((len(x), *shape))
 

@@ -35,6 +35,8 @@ def reconstruct_video(model: keras.Model, frames, batch_size: int = 8) -> np.nda
     is not a multiple of the clip length, one more clip ends at the last frame and the
     frames two clips share get the mean of both reconstructions.
     """
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"model must be a Keras model, got a {type(model).__name__}")
     frames = _as_model_frames(model, frames)
     shape = tuple(model.input_shape[1:])
     if shape[-3:-1] != frames.shape[1:]:
@@ -165,7 +167,7 @@ def example_frames(
     offsets, normal_offsets = _offsets(offsets, "offsets"), _offsets(normal_offsets, "normal_offsets")
     if masks is not None and not isinstance(masks, Mapping):
         raise ValueError(f"masks must be a dict {{video: pixel masks}} or None, got a {type(masks).__name__}")
-    labels_by_video = {name: _labels(labels) for name, labels in ground_truth.items()}
+    labels_by_video = {name: _labels(labels, f"ground_truth[{name!r}]") for name, labels in ground_truth.items()}
     mixed = [name for name, labels in labels_by_video.items() if labels.any() and not labels.all()]
     if not mixed:
         raise ValueError(f"no video in ground_truth has both normal and anomalous frames: {sorted(ground_truth)}")
