@@ -210,14 +210,16 @@ def plot_decision_regions(
 def plot_image_rows(rows: dict[str, np.ndarray], columns: int = 10, titles: list[str] | None = None) -> Figure:
     """Show images in labelled rows, e.g. ``{"input": x[:10], "reconstruction": r[:10]}``.
 
-    Each value holds images of shape (n, height, width) or (n, height, width, 1), grey.
-    ``titles`` labels the columns.
+    Each value holds grey images of shape (n, height, width) or (n, height, width, 1), uint8
+    or floats in [0, 1] (anything else is refused: it would be drawn clipped). The first
+    ``columns`` images of each row are shown (fewer when a row holds fewer); ``titles``
+    labels those columns.
     """
     _panels(rows, "rows")
     rows = {label: grey_images(images, f"rows[{label!r}]") for label, images in rows.items()}
     columns = min(_checks.whole("columns", columns, 1), min(len(images) for images in rows.values()))
-    if titles is not None:
-        titles = _checks.strings("titles", titles, count=columns, what="column")
+    if titles is not None:  # one per column shown (the first ``columns`` images of each row)
+        titles = _checks.strings("titles", titles, at_least=columns)
     figure, axes = plt.subplots(len(rows), columns, figsize=(1.3 * columns + 1, 1.4 * len(rows)), squeeze=False)
     for row_axes, (label, images) in zip(axes, rows.items()):
         for column, axis in enumerate(row_axes):

@@ -197,7 +197,7 @@ CASES = [
     ("plotting.plot_image_rows", lambda: plotting.plot_image_rows({"a": FRAMES.astype(float)}),
      r"rows\['a'\] must be uint8 or floats in \[0, 1\]"),
     ("plotting.plot_image_rows", lambda: plotting.plot_image_rows({"a": FRAMES}, columns=2.0), "columns must be"),
-    ("plotting.plot_image_rows", lambda: plotting.plot_image_rows({"a": FRAMES}, titles=["1"]), "need one per column"),
+    ("plotting.plot_image_rows", lambda: plotting.plot_image_rows({"a": FRAMES}, titles=["1"]), "at least 4 name"),
     ("plotting.plot_codes_3d", lambda: plotting.plot_codes_3d({"a": X[:, :3]}, np.arange(12)), "labels must be digits"),
     ("plotting.plot_codes_3d", lambda: plotting.plot_codes_3d({"a": X[:10, :3]}, np.arange(10), points=0), "points"),
     ("plotting.plot_error_vs_code_size", lambda: plotting.plot_error_vs_code_size([0, 4], {"a": [1, 2]}),
