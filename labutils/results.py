@@ -32,7 +32,7 @@ def benchmark_text(name: str, profile: str | None = None) -> str:
     ``name`` is a result's file name without ``.md`` (``"ecg-full"``); anything else raises
     ``ValueError``. The quick profile never touches the network.
     """
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name or ""):
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise ValueError(f"name must be a result's file name such as 'ecg-full', got {name!r}")
     local = RESULTS / f"{name}.md"
     if local.is_file():

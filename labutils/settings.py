@@ -107,6 +107,8 @@ MODEL_LABS = {
 
 def lab_for(model_name: str) -> str:
     """The row of the table that trains the labutils model called ``model_name`` (``ecg`` otherwise)."""
+    if not isinstance(model_name, str):
+        raise ValueError(f"model_name must be a model's name (a string), got {model_name!r}")
     return MODEL_LABS.get(model_name, "ecg")
 
 
@@ -117,7 +119,7 @@ def get(lab: str, profile: str | None = None) -> dict:
     ``validation_fraction`` (:data:`VALIDATION_FRACTION`). Raises ``ValueError`` naming the
     known rows for an unknown ``lab``.
     """
-    if lab not in _TABLE:
+    if not isinstance(lab, str) or lab not in _TABLE:
         raise ValueError(f"lab must be one of {LABS}, got {lab!r}")
     values = copy.deepcopy(_TABLE[lab][env.resolve_profile(profile)])
     values.setdefault("validation_fraction", VALIDATION_FRACTION)

@@ -137,8 +137,8 @@ def test_split_videos_holds_out_the_last_whole_videos():
 @pytest.mark.parametrize(
     ("videos", "fraction", "message"),
     [
-        (named_videos(3), 0.0, "validation_fraction must be between 0 and 1, got 0.0"),
-        (named_videos(3), 1.0, "validation_fraction must be between 0 and 1, got 1.0"),
+        (named_videos(3), 0.0, r"validation_fraction must be a number in \(0, 1\), got 0.0"),
+        (named_videos(3), 1.0, r"validation_fraction must be a number in \(0, 1\), got 1.0"),
         (named_videos(1), 0.5, r"holds one video \(Train001\)"),
         ({}, 0.5, "empty dict"),
         (np.zeros((3, 4, 5)), 0.5, r"must be a dict .*shape \(3, 4, 5\)"),
