@@ -151,7 +151,7 @@ def mean_frame(frames_by_video: Mapping[str, np.ndarray], names: Sequence[str] |
     the videos they fit on, never of test videos).
     """
     _check_videos(frames_by_video, "frames_by_video")
-    names = list(frames_by_video) if names is None else list(names)
+    names = list(frames_by_video) if names is None else _checks.strings("names", names)
     unknown = [name for name in names if name not in frames_by_video]
     if not names or unknown:
         raise ValueError(f"names must choose videos of frames_by_video, got {names} (unknown: {unknown})")
@@ -160,7 +160,7 @@ def mean_frame(frames_by_video: Mapping[str, np.ndarray], names: Sequence[str] |
         raise ValueError(f"the videos' frames differ in size: {sorted(sizes)}")
     total, count = np.zeros(next(iter(sizes)), dtype=np.float64), 0
     for name in names:
-        unit = as_unit_frames(frames_by_video[name])
+        unit = as_unit_frames(frames_by_video[name], f"frames_by_video[{name!r}]")
         total += unit.sum(axis=0, dtype=np.float64)
         count += len(unit)
     if count == 0:
