@@ -145,6 +145,8 @@ CASES = [
      "validation_fraction must be a number in"),
     ("video.stack_frames", lambda: video.stack_frames({"a": FRAMES}, "a"), "names must be a list"),
     ("video.stack_frames", lambda: video.stack_frames({"a": FRAMES}, unit="no"), "unit must be True or False"),
+    ("video.motion_errors", lambda: video.motion_errors(FRAMES * 2.0, FRAMES / 255.0), "frames"),
+    ("video.motion_errors", lambda: video.motion_errors(FRAMES[:1], FRAMES[:1] / 255.0), "at least 2 frames"),
     ("video.mean_frame", lambda: video.mean_frame({"a": FRAMES}, "a"), "names must be a list"),
     ("video.mean_frame", lambda: video.mean_frame({"a": FRAMES}, ["b"]), "unknown"),
     ("video.mean_frame", lambda: video.mean_frame({"a": FRAMES * 300.0}), r"frames_by_video\['a'\]"),

@@ -254,3 +254,20 @@ def test_mean_frame_averages_the_chosen_videos_in_unit_range():
         video.mean_frame({"a": np.zeros((2, 3, 4)), "b": np.zeros((2, 3, 5))})
     with pytest.raises(ValueError, match="empty dict"):
         video.mean_frame({})
+
+
+def test_motion_errors_score_the_change_between_frames_not_the_blur():
+    frames = np.zeros((4, 2, 2), np.float32)
+    frames[2:, 0, 0] = 1.0  # a pixel switches on at frame 2
+    blurred = frames * 0.5 + 0.25  # rebuilt dimly, but it changes when the video does (by half as much)
+    errors = video.motion_errors(frames, blurred)
+    np.testing.assert_allclose(errors, [0.0, 0.0, 0.5**2 / 4, 0.0])  # only the missing half of the change
+    still = np.full((4, 2, 2), 0.3, np.float32)  # a reconstruction that never changes
+    np.testing.assert_allclose(video.motion_errors(frames, still), [0.0, 0.0, 0.25, 0.0])
+    np.testing.assert_allclose(video.motion_errors(frames[1:], still[1:])[:2], [0.25, 0.25])  # first = second
+    uint8 = np.round(frames * 255).astype(np.uint8)
+    np.testing.assert_allclose(video.motion_errors(uint8, still), video.motion_errors(frames, still), atol=1e-6)
+    with pytest.raises(ValueError, match="at least 2 frames"):
+        video.motion_errors(frames[:1], still[:1])
+    with pytest.raises(ValueError, match="differ in shape"):
+        video.motion_errors(frames, still[:3])
