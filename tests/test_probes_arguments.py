@@ -167,6 +167,7 @@ CASES = [
     ("results.benchmark_text", lambda: results.benchmark_text(5), "name must be a result's file name"),
     ("results.benchmark_text", lambda: results.benchmark_text(["ecg-full"]), "name must be a result's file name"),
     ("results.benchmark_table", lambda: results.benchmark_table(None), "name must be a result's file name"),
+    ("settings.video_lab", lambda: settings.video_lab("ucsd_video", real=1), "real must be True or False"),
     ("settings.get", lambda: settings.get(["ecg"]), "lab must be one of"),
     ("settings.get", lambda: settings.get("ecg", "fast"), "profile 'fast' is not one of"),
     ("settings.lab_for", lambda: settings.lab_for(tiny_model()), "model_name must be a model's name"),

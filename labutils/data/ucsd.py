@@ -18,7 +18,7 @@ from pathlib import Path
 
 from labutils import _checks, env
 from labutils.data import remote
-from labutils.data.folders import data_dir, describe, download_lock, standin_folder, writable_folder
+from labutils.data.folders import DataSource, data_dir, describe, download_lock, standin_folder, writable_folder
 from labutils.data.ucsd_layout import UCSD_FOLDER, UCSD_SUBSETS, holds_ucsd
 from labutils.data.ucsd_standin import UCSD_STANDIN_VERSION, make_ucsd_standin
 
@@ -246,7 +246,7 @@ def _extract(archive: Path, root: Path, size: ArchiveSize) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def locate_ucsd(profile: str | None = None, subset: str = "UCSDped1") -> tuple[Path, str]:
+def locate_ucsd(profile: str | None = None, subset: str = "UCSDped1") -> tuple[Path, DataSource]:
     """Choose the UCSD folder for a profile and say where it comes from (chapters 4 and 6).
 
     In order: an extracted data set in ``data_dir() / "ucsd"`` or ``data_dir()`` (any
@@ -254,18 +254,25 @@ def locate_ucsd(profile: str | None = None, subset: str = "UCSDped1") -> tuple[P
     there by hand, extracted by :func:`download_ucsd` without the network (any profile); in
     the full profile, :func:`download_ucsd`; in the quick profile, a generated stand-in
     (:func:`make_ucsd_standin`), without the network. Returns the root to pass to the
-    loaders and a one-line description for the notebook to print.
+    loaders and a one-line description for the notebook to print, a :class:`DataSource`
+    whose ``real`` and ``name`` say what the data is (``"real"``, or ``"generated v3"``
+    with the stand-in's version), for the notebooks' settings and saved-model names.
     """
     profile = env.resolve_profile(profile)
     subset = _checks.text("subset", subset, UCSD_SUBSETS)
     for candidate in (data_dir() / "ucsd", data_dir()):
         if (candidate / UCSD_FOLDER / subset).is_dir():
-            return candidate, f"real UCSD {subset} data from the data folder ({describe(candidate / UCSD_FOLDER)})"
+            return candidate, DataSource(
+                f"real UCSD {subset} data from the data folder ({describe(candidate / UCSD_FOLDER)})", real=True
+            )
     if profile == "full" or (data_dir() / "ucsd" / ARCHIVE_NAME).is_file():
         folder = download_ucsd(data_dir() / "ucsd")
         if not (folder / subset).is_dir():
             raise FileNotFoundError(f"{folder} holds no {subset}/ folder; the UCSD archive has UCSDped1 and UCSDped2")
-        return folder.parent, f"real UCSD {subset} data, downloaded once (cached as {describe(folder)})"
+        return folder.parent, DataSource(
+            f"real UCSD {subset} data, downloaded once (cached as {describe(folder)})", real=True
+        )
     # Named after the generator's version, so a changed generator never reuses old frames.
     root = standin_folder(f"ucsd-{UCSD_STANDIN_VERSION}-{subset}", lambda staging: make_ucsd_standin(staging, subset))
-    return root, "generated stand-in in the UCSD layout, not real video"
+    name = f"generated v{UCSD_STANDIN_VERSION}"
+    return root, DataSource(f"generated stand-in in the UCSD layout ({name}), not real video", real=False, name=name)
