@@ -80,26 +80,6 @@ def frame_errors(frames, reconstructions) -> np.ndarray:
     return ((frames - reconstructions) ** 2).mean(axis=(1, 2))
 
 
-def motion_errors(frames, reconstructions) -> np.ndarray:
-    """Per-frame motion error m(t): how far the reconstruction's change from frame t-1 to t is from the video's.
-
-    The mean over the frame's pixels of ((x(t) - x(t-1)) - (r(t) - r(t-1)))², x the frames
-    and r their reconstructions. What stands still, or moves as the model expects, cancels
-    out however blurred the reconstruction is; what moves in a way the model cannot rebuild
-    (too fast, the wrong way) leaves an error. The first frame, which has no predecessor,
-    takes the second frame's value. Chapter 6 scores its clip model, and the frame model it
-    is compared with, this way beside :func:`frame_errors`.
-    """
-    frames, reconstructions = as_unit_frames(frames, "frames"), as_unit_frames(reconstructions, "reconstructions")
-    if frames.shape != reconstructions.shape:
-        raise ValueError(f"frames {frames.shape} and reconstructions {reconstructions.shape} differ in shape")
-    if len(frames) < 2:
-        raise ValueError(f"motion errors need at least 2 frames, got {len(frames)}")
-    change = np.diff(frames, axis=0) - np.diff(reconstructions, axis=0)
-    errors = (change**2).mean(axis=(1, 2))
-    return np.concatenate([errors[:1], errors])
-
-
 def video_errors(
     model: keras.Model, frames_by_video: Mapping[str, np.ndarray], batch_size: int = 8
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:

@@ -18,7 +18,19 @@ import pandas as pd
 import pytest
 from keras import layers
 
-from labutils import baselines, costs, one_class, plotting, rates, results, saved_models, settings, video, windows
+from labutils import (
+    baselines,
+    costs,
+    one_class,
+    plotting,
+    rates,
+    results,
+    saved_models,
+    settings,
+    video,
+    video_scores,
+    windows,
+)
 
 RNG = np.random.default_rng(0)
 LABELS = np.array([False, False, True, True, False, True])
@@ -145,8 +157,9 @@ CASES = [
      "validation_fraction must be a number in"),
     ("video.stack_frames", lambda: video.stack_frames({"a": FRAMES}, "a"), "names must be a list"),
     ("video.stack_frames", lambda: video.stack_frames({"a": FRAMES}, unit="no"), "unit must be True or False"),
-    ("video.motion_errors", lambda: video.motion_errors(FRAMES * 2.0, FRAMES / 255.0), "frames"),
-    ("video.motion_errors", lambda: video.motion_errors(FRAMES[:1], FRAMES[:1] / 255.0), "at least 2 frames"),
+    ("video_scores.motion_errors", lambda: video_scores.motion_errors(FRAMES * 2.0, FRAMES / 255.0), "frames"),
+    ("video_scores.motion_errors", lambda: video_scores.motion_errors(FRAMES[:1], FRAMES[:1] / 255.0), "2 frames"),
+    ("video_scores.anomaly_scores", lambda: video_scores.anomaly_scores({"a": FRAMES}, {}), "same videos"),
     ("video.mean_frame", lambda: video.mean_frame({"a": FRAMES}, "a"), "names must be a list"),
     ("video.mean_frame", lambda: video.mean_frame({"a": FRAMES}, ["b"]), "unknown"),
     ("video.mean_frame", lambda: video.mean_frame({"a": FRAMES * 300.0}), r"frames_by_video\['a'\]"),
@@ -249,7 +262,7 @@ def test_a_bad_argument_is_named(call, message, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-MODULES = (saved_models, rates, windows, costs, one_class, baselines, video, results, settings, plotting)
+MODULES = (saved_models, rates, windows, costs, one_class, baselines, video, video_scores, results, settings, plotting)
 NO_ARGUMENTS = {"saved_models.models_folder"}
 
 

@@ -257,6 +257,7 @@ def test_mean_frame_averages_the_chosen_videos_in_unit_range():
 
 
 def test_motion_errors_score_the_change_between_frames_not_the_blur():
+    from labutils import video_scores as video
     frames = np.zeros((4, 2, 2), np.float32)
     frames[2:, 0, 0] = 1.0  # a pixel switches on at frame 2
     blurred = frames * 0.5 + 0.25  # rebuilt dimly, but it changes when the video does (by half as much)
@@ -271,3 +272,20 @@ def test_motion_errors_score_the_change_between_frames_not_the_blur():
         video.motion_errors(frames[:1], still[:1])
     with pytest.raises(ValueError, match="differ in shape"):
         video.motion_errors(frames, still[:3])
+
+
+def test_anomaly_scores_gives_the_four_scores_larger_for_more_anomalous():
+    from labutils import video_scores
+
+    frames = {"a": np.zeros((4, 2, 2), np.float32), "b": np.zeros((3, 2, 2), np.float32)}
+    frames["a"][2:] = 1.0  # a switches on at frame 2
+    rebuilt = {"a": np.zeros((4, 2, 2), np.float32), "b": np.full((3, 2, 2), 0.5, np.float32)}
+    scores = video_scores.anomaly_scores(frames, rebuilt)
+    assert tuple(scores) == video_scores.SCORE_NAMES
+    np.testing.assert_allclose(scores["raw error"]["a"], [0, 0, 1, 1])
+    np.testing.assert_allclose(scores["regularity"]["a"], [0, 0, 1, 1])  # 1 - s(t): the worst frames score 1
+    np.testing.assert_allclose(scores["motion error"]["a"], [0, 0, 1, 0])  # only the frame where it changes
+    np.testing.assert_allclose(scores["motion regularity"]["a"], [0, 0, 1, 0])
+    np.testing.assert_allclose(scores["raw error"]["b"], [0.25] * 3)
+    with pytest.raises(ValueError, match="same videos"):
+        video_scores.anomaly_scores(frames, {"a": rebuilt["a"]})
