@@ -23,6 +23,7 @@ clips of Ped1's size, for a GPU machine.
     python benchmarks/ucsd.py                  # everything, 10-20 minutes on 2 CPU cores
     python benchmarks/ucsd.py --only loader
     python benchmarks/ucsd.py --smoke          # the detectors' code on a tiny stand-in, 1 epoch
+    python benchmarks/ucsd.py --only real --data-dir DIR --subset UCSDped2   # real video, see ucsd_real.py
 
 Prints the tables and writes them to benchmarks/results/ucsd-<what>.md.
 """
@@ -244,14 +245,19 @@ def write(name: str, table: pd.DataFrame, note: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", choices=["loader", "detectors", "gpu"], action="append")
+    parser.add_argument("--only", choices=["loader", "detectors", "gpu", "real"], action="append")
+    parser.add_argument("--data-dir", type=Path, help="real: the folder that holds UCSD_Anomaly_Dataset.v1p2/")
+    parser.add_argument("--subset", default="UCSDped2", help="real: UCSDped1 or UCSDped2")
+    parser.add_argument("--profile", default="full", choices=["full", "quick"],
+                        help="real: which rows labutils.settings.video_lab picks (on a CPU both give the _cpu rows)")
+    parser.add_argument("--seed", type=int, default=0, help="real: the seed of every model")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--folder", type=Path, default=Path(tempfile.gettempdir()) / "ucsd-ped1-sized")
     parser.add_argument("--repeats", type=int, default=3, help="loader runs (each in a fresh process)")
     parser.add_argument("--smoke", action="store_true",
                         help="detectors: one seed, one epoch, a tiny stand-in; checks the code, writes no results")
     arguments = parser.parse_args()
-    if arguments.smoke:
+    if arguments.smoke and "real" not in (arguments.only or []):
         from labutils import data
 
         root = Path(tempfile.mkdtemp(prefix="ucsd-smoke-"))
@@ -272,6 +278,18 @@ def main() -> None:
               f"Detectors on the quick stand-in (version {UCSD_STANDIN_VERSION}), quick settings of labutils.settings, "
               f"seeds {arguments.seeds}; ROC-AUC per kind of anomaly (means over the seeds; all: min and max "
               f"too) ({machine})")
+    if "real" in chosen:
+        if arguments.data_dir is None:
+            parser.error("--only real needs --data-dir, the folder that holds UCSD_Anomaly_Dataset.v1p2/")
+        sys.path.insert(0, str(Path(__file__).parent))
+        import ucsd_real
+
+        measured = ucsd_real.real_benchmark(arguments.data_dir.resolve(), arguments.subset, arguments.profile,
+                                            arguments.seed, epochs=1 if arguments.smoke else None)
+        if arguments.smoke:  # checks the code; writes no results
+            print(measured[0])
+        else:
+            ucsd_real.write(*measured)
     if "gpu" in chosen:
         write("gpu", gpu_benchmark(), f"Full-size spatio-temporal autoencoder, one epoch of random clips ({machine})")
 
