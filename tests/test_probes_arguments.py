@@ -177,6 +177,7 @@ CASES = [
     ("video.roc_auc_by_kind", lambda: video.roc_auc_by_kind(GT, KINDS, {"Test001": 0.5}), r"scores\['Test001'\]"),
     ("video.roc_auc_by_kind", lambda: video.roc_auc_by_kind(GT, KINDS, {"Test002": SCORES}), "must hold the same"),
     # results and settings
+    ("results.stored_video_scores", lambda: results.stored_video_scores("../x", "quick"), "name must be"),
     ("results.benchmark_text", lambda: results.benchmark_text(5), "name must be a result's file name"),
     ("results.benchmark_text", lambda: results.benchmark_text(["ecg-full"]), "name must be a result's file name"),
     ("results.benchmark_table", lambda: results.benchmark_table(None), "name must be a result's file name"),
