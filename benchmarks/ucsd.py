@@ -24,6 +24,7 @@ clips of Ped1's size, for a GPU machine.
     python benchmarks/ucsd.py --only loader
     python benchmarks/ucsd.py --smoke          # the detectors' code on a tiny stand-in, 1 epoch
     python benchmarks/ucsd.py --only real --data-dir DIR --subset UCSDped2   # real video, see ucsd_real.py
+    python benchmarks/ucsd.py --only rehearsal --data-dir DIR   # the full profile end to end, ucsd_rehearsal.py
 
 Prints the tables and writes them to benchmarks/results/ucsd-<what>.md.
 """
@@ -236,21 +237,23 @@ def gpu_benchmark() -> pd.DataFrame:
     }])
 
 
-def write(name: str, table: pd.DataFrame, note: str) -> None:
+def write(name: str, table: pd.DataFrame | None, note: str) -> None:
     RESULTS.mkdir(exist_ok=True)
-    text = f"{note}\n\n{table.to_markdown(index=False)}\n"
+    text = f"{note}\n" if table is None else f"{note}\n\n{table.to_markdown(index=False)}\n"
     (RESULTS / f"ucsd-{name}.md").write_text(text)
     print(text)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", choices=["loader", "detectors", "gpu", "real"], action="append")
+    parser.add_argument("--only", choices=["loader", "detectors", "gpu", "real", "rehearsal"], action="append")
     parser.add_argument("--data-dir", type=Path, help="real: the folder that holds UCSD_Anomaly_Dataset.v1p2/")
     parser.add_argument("--subset", default="UCSDped2", help="real: UCSDped1 or UCSDped2")
     parser.add_argument("--profile", default="full", choices=["full", "quick"],
                         help="real: which rows labutils.settings.video_lab picks (on a CPU both give the _cpu rows)")
     parser.add_argument("--seed", type=int, default=0, help="real: the seed of every model")
+    parser.add_argument("--epochs", type=int, default=3, help="rehearsal: epochs of the full rows")
+    parser.add_argument("--steps", type=int, default=6, help="rehearsal: batches of clips per epoch")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--folder", type=Path, default=Path(tempfile.gettempdir()) / "ucsd-ped1-sized")
     parser.add_argument("--repeats", type=int, default=3, help="loader runs (each in a fresh process)")
@@ -290,6 +293,14 @@ def main() -> None:
             print(measured[0])
         else:
             ucsd_real.write(*measured)
+    if "rehearsal" in chosen:
+        if arguments.data_dir is None:
+            parser.error("--only rehearsal needs --data-dir, the folder that holds UCSD_Anomaly_Dataset.v1p2/")
+        sys.path.insert(0, str(Path(__file__).parent))
+        import ucsd_rehearsal
+
+        write("full-rehearsal", None, ucsd_rehearsal.rehearsal(arguments.data_dir.resolve(), arguments.subset,
+                                                              arguments.epochs, arguments.steps))
     if "gpu" in chosen:
         write("gpu", gpu_benchmark(), f"Full-size spatio-temporal autoencoder, one epoch of random clips ({machine})")
 
