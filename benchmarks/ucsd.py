@@ -252,6 +252,8 @@ def main() -> None:
     parser.add_argument("--profile", default="full", choices=["full", "quick"],
                         help="real: which rows labutils.settings.video_lab picks (on a CPU both give the _cpu rows)")
     parser.add_argument("--seed", type=int, default=0, help="real: the seed of every model")
+    parser.add_argument("--rescore", action="store_true",
+                        help="real: re-evaluate the stored per-frame scores (no training, no data needed)")
     parser.add_argument("--epochs", type=int, default=3, help="rehearsal: epochs of the full rows")
     parser.add_argument("--steps", type=int, default=6, help="rehearsal: batches of clips per epoch")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
@@ -281,7 +283,12 @@ def main() -> None:
               f"Detectors on the quick stand-in (version {UCSD_STANDIN_VERSION}), quick settings of labutils.settings, "
               f"seeds {arguments.seeds}; ROC-AUC per kind of anomaly (means over the seeds; all: min and max "
               f"too) ({machine})")
-    if "real" in chosen:
+    if "real" in chosen and arguments.rescore:
+        sys.path.insert(0, str(Path(__file__).parent))
+        import ucsd_real
+
+        ucsd_real.write(ucsd_real.rescore(), None)
+    elif "real" in chosen:
         if arguments.data_dir is None:
             parser.error("--only real needs --data-dir, the folder that holds UCSD_Anomaly_Dataset.v1p2/")
         sys.path.insert(0, str(Path(__file__).parent))

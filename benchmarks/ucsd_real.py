@@ -93,7 +93,11 @@ def _baselines(test_frames, mean) -> dict[str, dict[str, np.ndarray]]:
 
 
 def _metrics(ground_truth, scores) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Pooled ROC-AUC, PR-AUC and EER per detector and score, and ROC-AUC per test video."""
+    """Pooled ROC-AUC, PR-AUC and EER per detector and score; and the same per test video.
+
+    Per video, a regularity score ranks the frames exactly as the error it comes from (one
+    video, one increasing map), so only the errors get a row there.
+    """
     from sklearn import metrics
 
     from labutils import video
@@ -104,9 +108,15 @@ def _metrics(ground_truth, scores) -> tuple[pd.DataFrame, pd.DataFrame]:
         result = video.frame_level_evaluation(ground_truth, values)
         pooled.append({"detector: score": column, "ROC-AUC": result["roc_auc"], "PR-AUC": result["pr_auc"],
                        "EER": result["eer"]})
-        per_video.append({"detector: score": column, **{
-            name: metrics.roc_auc_score(ground_truth[name], values[name]) for name in mixed}})
-    return pd.DataFrame(pooled).round(3), pd.DataFrame(per_video).round(3)
+        if "regularity" not in column:
+            cells = {}
+            for name in mixed:
+                labels, ranked = ground_truth[name], values[name]
+                cells[name] = (f"{metrics.roc_auc_score(labels, ranked):.3f} / "
+                               f"{metrics.average_precision_score(labels, ranked):.3f} / "
+                               f"{video.equal_error_rate(labels, ranked):.3f}")
+            per_video.append({"detector: score": column, **cells})
+    return pd.DataFrame(pooled).round(3), pd.DataFrame(per_video)
 
 
 def real_benchmark(
@@ -178,28 +188,54 @@ def real_benchmark(
                f"GPU: {', '.join(env.gpu_names()) or 'none'}; {libraries}")
     frames_count = sum(map(len, ground_truth.values()))
     anomalous = int(sum(labels.sum() for labels in ground_truth.values()))
-    text = "\n\n".join([
+    header = (
         f"Real {subset}: {len(train_frames)} training videos ({sum(map(len, train_frames.values()))} frames), "
         f"{len(videos)} test videos ({frames_count} frames, {anomalous} anomalous). "
         f"Command: `python benchmarks/ucsd.py --only real --data-dir DIR --subset {subset} --profile {profile} "
         f"--seed {seed}`; commit {_commit()}, {time.strftime('%Y-%m-%d')}; {machine}; "
         f"{time.perf_counter() - started:.0f} s in all. Settings rows: `{frame_lab}`, `{clip_lab}` "
         f"(labutils.settings). Regularity scores normalise each video by its own smallest and largest error: "
-        f"offline scores that need the whole video.",
-        "Frame-level detection, pooled over the test videos (anomaly is the positive class):",
-        pooled.to_markdown(index=False),
-        "ROC-AUC per test video (videos with both normal and anomalous frames):",
-        per_video.to_markdown(index=False),
-        "Training (2 CPU cores unless a GPU is named above):",
-        pd.DataFrame(timing).to_markdown(index=False),
-    ])
+        f"offline scores that need the whole video."
+    )
+    text = _text(header, pooled, per_video, pd.DataFrame(timing).to_markdown(index=False))
     return text, table
 
 
-def write(text: str, table: pd.DataFrame) -> None:
+def _text(header: str, pooled: pd.DataFrame, per_video: pd.DataFrame, timing: str) -> str:
+    return "\n\n".join([
+        header,
+        "Frame-level detection, pooled over the test videos (anomaly is the positive class):",
+        pooled.to_markdown(index=False),
+        "Per test video with both normal and anomalous frames, ROC-AUC / PR-AUC / EER (within one video a "
+        "regularity score ranks the frames as its error does, so only the errors are listed; the other test videos "
+        "are anomalous throughout):",
+        per_video.to_markdown(index=False),
+        "Training (2 CPU cores unless a GPU is named above):",
+        timing,
+    ])
+
+
+def rescore() -> str:
+    """The tables of ``results/ucsd-real.md`` again from the stored per-frame scores, without training.
+
+    For a change in how the stored scores are evaluated; the header and the training table stay.
+    """
+    from labutils import results
+
+    ground_truth, scores = results.stored_video_scores("ucsd-real-scores", "quick")
+    if ground_truth is None:
+        raise SystemExit(f"no stored scores: {scores}")
+    parts = (RESULTS / "ucsd-real.md").read_text().strip().split("\n\n")
+    note = " Tables re-evaluated from the stored scores (`--rescore`)."
+    header = parts[0] if note in parts[0] else parts[0] + note
+    return _text(header, *_metrics(ground_truth, scores), parts[-1])
+
+
+def write(text: str, table: pd.DataFrame | None) -> None:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "ucsd-real.md").write_text(text + "\n")
-    table.to_csv(RESULTS / "ucsd-real-scores.csv", index=False)
+    if table is not None:
+        table.to_csv(RESULTS / "ucsd-real-scores.csv", index=False)
     print(text)
 
 
