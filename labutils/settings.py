@@ -85,13 +85,13 @@ _TABLE: dict[str, dict[str, dict]] = {
     },
     "ucsd_frames": {
         # the slides resize frames to 100x100
-        "full": {"image_size": 100, "epochs": 40, "batch_size": 32, "patience": 8},
-        "quick": {"image_size": 60, "epochs": 15, "batch_size": 32, "patience": 8},
+        "full": {"image_size": (100, 100), "epochs": 40, "batch_size": 32, "patience": 8},
+        "quick": {"image_size": (60, 60), "epochs": 15, "batch_size": 32, "patience": 8},
     },
     "ucsd_video": {
         # the paper's model and the slides' training: 227x227, 10 frames, batch 16, 80 epochs
         "full": {
-            "image_size": 227, "clip_length": 10, "filters": (128, 64), "lstm_filters": (64, 32, 64),
+            "image_size": (227, 227), "clip_length": 10, "filters": (128, 64), "lstm_filters": (64, 32, 64),
             "learning_rate": 1e-4, "strides": (1, 2, 3), "step": 10, "epochs": 80, "batch_size": 16,
             "patience": 10,
         },
@@ -99,7 +99,7 @@ _TABLE: dict[str, dict[str, dict]] = {
         # At 99x99 with ConvLSTM filters (32, 16, 32) its reconstructions show the walkers (blurred);
         # at 60 or 75, or with (16, 8, 16), they showed only the empty walkway (30-40 epochs tried)
         "quick": {
-            "image_size": 99, "clip_length": 10, "filters": (32, 16), "lstm_filters": (32, 16, 32),
+            "image_size": (99, 99), "clip_length": 10, "filters": (32, 16), "lstm_filters": (32, 16, 32),
             "learning_rate": 1e-3, "strides": (1, 2), "step": 5, "epochs": 30, "batch_size": 4,
             "patience": 8,
         },

@@ -127,14 +127,14 @@ def test_lstm_and_convlstm_fully_connected_chain_beside_a_3x3_neighbourhood():
 def test_spatiotemporal_layers_take_their_shapes_from_the_lab_model(profile):
     row = settings.get("ucsd_video", profile)
     table = diagrams.spatiotemporal_layer_table(profile)
-    frames, size = row["clip_length"], row["image_size"]
-    assert table[0]["shape"] == table[-1]["shape"] == (frames, size, size, 1)
-    first = (size - 11) // 4 + 1
-    second = (first - 5) // 2 + 1
+    frames, (height, width) = row["clip_length"], row["image_size"]
+    assert table[0]["shape"] == table[-1]["shape"] == (frames, height, width, 1)
+    first = [(side - 11) // 4 + 1 for side in (height, width)]
+    second = [(side - 5) // 2 + 1 for side in first]
     assert [entry["shape"] for entry in table[1:-1]] == [
-        (frames, first, first, row["filters"][0]), (frames, second, second, row["filters"][1]),
-        *[(frames, second, second, filters) for filters in row["lstm_filters"]],
-        (frames, first, first, row["filters"][0])]
+        (frames, *first, row["filters"][0]), (frames, *second, row["filters"][1]),
+        *[(frames, *second, filters) for filters in row["lstm_filters"]],
+        (frames, *first, row["filters"][0])]
     assert [entry["part"] for entry in table] == [
         "input", "spatial encoder", "spatial encoder", "temporal encoder", "code", "temporal decoder",
         "spatial decoder", "spatial decoder"]

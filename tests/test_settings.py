@@ -20,7 +20,9 @@ def test_rows_the_chapters_rely_on():
     assert settings.get("ecg_original", "full") == {
         "epochs": 20, "batch_size": 512, "patience": 0, "validation_fraction": 0.15
     }
-    assert settings.get("ucsd_frames", "quick")["image_size"] == 60
+    assert len(settings.get("ucsd_frames", "quick")["image_size"]) == 2  # (height, width) in every video row
+    for lab in ("ucsd_frames", "ucsd_video", "ucsd_frames_cpu", "ucsd_video_cpu"):
+        assert all(len(settings.get(lab, profile)["image_size"]) == 2 for profile in ("full", "quick"))
     assert settings.get("toy", "quick")["learning_rate"] == 3e-3
     # chapter 2: all ten digits take turns as the normal class in full, the first five in quick
     assert settings.get("one_class_mnist", "full")["normal_digits"] == tuple(range(10))
