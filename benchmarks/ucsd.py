@@ -23,6 +23,8 @@ clips of Ped1's size, for a GPU machine.
     python benchmarks/ucsd.py                  # everything, 10-20 minutes on 2 CPU cores
     python benchmarks/ucsd.py --only loader
     python benchmarks/ucsd.py --smoke          # the detectors' code on a tiny stand-in, 1 epoch
+    python benchmarks/ucsd.py --only real --data-dir DIR --subset UCSDped2   # real video, see ucsd_real.py
+    python benchmarks/ucsd.py --only rehearsal --data-dir DIR   # the full profile end to end, ucsd_rehearsal.py
 
 Prints the tables and writes them to benchmarks/results/ucsd-<what>.md.
 """
@@ -142,40 +144,33 @@ def detector_benchmark(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Train and score the chapters' models as the notebooks do, per kind of anomaly and seed.
 
-    uint8 frames at their own size in, the model's size inside the model, the fit videos'
-    mean frame subtracted inside (``mean_frame``); whole training videos held out for early
-    stopping; the quick rows ``ucsd_video`` and ``ucsd_frames`` of ``labutils.settings``.
+    The rows ``settings.video_lab`` picks for the stand-in (the quick entries of
+    ``ucsd_frames`` and ``ucsd_video``); uint8 frames at their own size in, the fit videos'
+    mean frame subtracted inside the models; whole training videos held out for early
+    stopping; the clip model trained by ``video_training`` and every model scored by
+    ``video_scores.anomaly_scores`` (raw error, regularity, motion error, motion regularity).
     Models: chapter 6's spatio-temporal autoencoder; chapter 4's frame autoencoder with and
-    without its bottleneck; chapter 6's frame autoencoder at the spatio-temporal model's
-    size rounded up to a multiple of 4 (the same model as chapter 4's when the sizes agree:
-    trained once). Returns (one row per detector, score and seed; one row per score and seed
-    with the spatio-temporal model's ROC-AUC minus chapter 6's frame model's, per kind).
-    ``epochs`` overrides the settings' (a smoke run).
+    without its bottleneck; chapter 6's frame autoencoder at ``models.comparison_size`` of
+    the clip model (chapter 4's own model when the sizes agree: trained once). Returns (one
+    row per detector, score and seed; one row per score and seed with the spatio-temporal
+    model's ROC-AUC minus chapter 6's frame model's, per kind). ``epochs`` overrides the
+    rows' (a smoke run).
     """
-    import keras
+    from labutils import data, env, models, scoring, settings, video, video_scores, video_training
 
-    from labutils import data, env, models, scoring, settings, video
-
-    clip_settings, frame_settings = settings.get("ucsd_video", "quick"), settings.get("ucsd_frames", "quick")
-
-    def pair(size) -> tuple[int, int]:
-        return (size, size) if isinstance(size, int) else tuple(size)
-
-    clip_size, frame_size = pair(clip_settings["image_size"]), pair(frame_settings["image_size"])
-    comparison_size = tuple(-(-side // 4) * 4 for side in clip_size)  # chapter 6: the clip model's, in 4s
+    frame_lab, clip_lab = (settings.video_lab(lab, False, "quick") for lab in ("ucsd_frames", "ucsd_video"))
+    frame_row, clip_row = settings.get(frame_lab, "quick"), settings.get(clip_lab, "quick")
+    frame_size, clip_size = tuple(frame_row["image_size"]), tuple(clip_row["image_size"])
+    comparison_size = models.comparison_size(clip_size)
     if root is None:
         root = Path(tempfile.mkdtemp(prefix="ucsd-benchmark-"))
         data.make_ucsd_standin(root)  # the quick profile's stand-in
     truth, kinds = data.ucsd_ground_truth(root), data.ucsd_anomaly_kinds(root)
     train_frames = data.ucsd_frames(root, progress=False)
     test_frames = data.ucsd_frames(root, split="Test", progress=False)
-    native = next(iter(train_frames.values())).shape[1:]
-    fit_videos, validation_videos = video.split_videos(train_frames, frame_settings["validation_fraction"])
+    fit_videos, validation_videos = video.split_videos(train_frames, frame_row["validation_fraction"])
     mean = video.mean_frame(train_frames, fit_videos)  # of the fit videos only, as the chapters
-    clip_options = {"clip_length": clip_settings["clip_length"], "step": clip_settings["step"],
-                    "batch_size": clip_settings["batch_size"], "pairs": True, "progress": False}
-    clips = data.ucsd_clips(root, videos=fit_videos, strides=clip_settings["strides"], **clip_options)
-    validation_clips = data.ucsd_clips(root, videos=validation_videos, shuffle=False, **clip_options)
+    clips = video_training.clip_datasets(root, "UCSDped1", fit_videos, validation_videos, clip_row, progress=False)
     fit_frames = video.stack_frames(train_frames, fit_videos, unit=False)
     validation_frames = video.stack_frames(train_frames, validation_videos, unit=False)
     rows = []
@@ -183,17 +178,19 @@ def detector_benchmark(
     def timed(train, *arguments, **options):
         load, wall, cpu = os.getloadavg()[0], time.perf_counter(), time.process_time()
         history = train(*arguments, **options)
-        return history, {"train s": time.perf_counter() - wall, "train CPU s": time.process_time() - cpu,
-                         "load (1 min)": load, "epochs": len(history.history["loss"]),
-                         "best val MSE": min(history.history["val_loss"])}
+        return {"train s": time.perf_counter() - wall, "train CPU s": time.process_time() - cpu,
+                "load (1 min)": load, "epochs": len(history.history["loss"]),
+                "best val MSE": min(history.history["val_loss"])}
 
-    def evaluate(name, model, seed, timing):
-        _, errors = video.video_errors(model, test_frames)
-        regular = {video_name: 1 - video.regularity_scores(values) for video_name, values in errors.items()}
-        for score_name, scores in (("raw error", errors), ("regularity", regular)):
+    def record(name, seed, scores_by_name, timing=None):
+        for score_name, scores in scores_by_name.items():
             by_kind = video.roc_auc_by_kind(truth, kinds, scores)
             eer = video.frame_level_evaluation(truth, scores)["eer"]
-            rows.append({"detector": name, "score": score_name, "seed": seed, **by_kind, "eer": eer, **timing})
+            rows.append({"detector": name, "score": score_name, "seed": seed, **by_kind, "eer": eer, **(timing or {})})
+
+    def evaluate(name, model, seed, timing):
+        reconstructions, _ = video.video_errors(model, test_frames)
+        record(name, seed, video_scores.anomaly_scores(test_frames, reconstructions), timing)
 
     def size_name(size):
         return "x".join(map(str, size))
@@ -206,14 +203,10 @@ def detector_benchmark(
     for seed in seeds:
         env.setup(seed=seed, verbose=False)
         model = models.spatiotemporal_autoencoder(
-            clip_size, clip_settings["clip_length"], clip_settings["filters"], clip_settings["lstm_filters"],
-            clip_settings["learning_rate"], frame_size=native, mean_frame=mean,
+            clip_size, clip_row["clip_length"], clip_row["filters"], clip_row["lstm_filters"],
+            clip_row["learning_rate"], frame_size=mean.shape, mean_frame=mean,
         )
-        stopping = keras.callbacks.EarlyStopping(patience=clip_settings["patience"], restore_best_weights=True)
-        _, timing = timed(  # ucsd_clips shuffles itself
-            model.fit, clips, validation_data=validation_clips, epochs=epochs or clip_settings["epochs"], verbose=0,
-            shuffle=False, callbacks=[stopping],
-        )
+        timing = timed(video_training.fit_clip_model, model, *clips, clip_row, epochs=epochs, progress=False)
         evaluate(clip_name, model, seed, timing)
         frame_models = [
             (frame_size, 2000, chapter_4_name),
@@ -221,12 +214,13 @@ def detector_benchmark(
         ] + ([] if shared else [(comparison_size, 2000, comparison_name)])
         for size, code_size, name in frame_models:
             env.setup(seed=seed, verbose=False)
-            model = models.frame_autoencoder(size, code_size=code_size, frame_size=native, mean_frame=mean)
-            _, timing = timed(
-                scoring.fit_autoencoder, model, fit_frames, "quick", lab="ucsd_frames", epochs=epochs,
-                validation_data=validation_frames, progress=False,
-            )
+            model = models.frame_autoencoder(size, code_size=code_size, frame_size=mean.shape, mean_frame=mean)
+            timing = timed(scoring.fit_autoencoder, model, fit_frames, "quick", lab=frame_lab, epochs=epochs,
+                           validation_data=validation_frames, progress=False)
             evaluate(name, model, seed, timing)
+    for name, values in _no_model_errors(test_frames, mean).items():  # what counting and differencing find
+        regular = {key: 1 - video.regularity_scores(errors) for key, errors in values.items()}
+        record(name, "-", {"raw error": values, "regularity": regular})
     results = pd.DataFrame(rows)
     columns = [kind for kind in (*data.ANOMALY_KINDS, "all") if kind in results]
     clip, frame = (results[results["detector"] == name].set_index(["score", "seed"])[columns]
@@ -234,10 +228,25 @@ def detector_benchmark(
     gains = (clip - frame).reset_index()
     gains.insert(0, "difference", f"{clip_name} minus {comparison_name}")
     order = {name: index for index, name in enumerate(dict.fromkeys(results["detector"]))}
-    results = results.assign(order=results["detector"].map(order)).sort_values(["order", "score", "seed"])
+    scores = {name: index for index, name in enumerate(video_scores.SCORE_NAMES)}
+    results = results.assign(order=results["detector"].map(order), rank=results["score"].map(scores))
+    results = results.sort_values(["order", "rank"], kind="stable").drop(columns=["order", "rank"])
     decimals = {"train s": 1, "train CPU s": 1, "load (1 min)": 1, "best val MSE": 5}
-    results = results.drop(columns="order").round({column: decimals.get(column, 3) for column in results})
-    return results.reset_index(drop=True), gains.round(3)
+    results = results.round({column: decimals.get(column, 3) for column in results})
+    gains = gains.assign(rank=gains["score"].map(scores)).sort_values(["rank", "seed"]).drop(columns="rank")
+    return results.reset_index(drop=True), gains.round(3).reset_index(drop=True)
+
+
+def _no_model_errors(test_frames: dict, mean: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
+    """Per-frame errors without a model: the squared difference from the mean frame ("foreground",
+    about what counting dark pixels finds) and from the previous frame ("frame difference")."""
+    foreground, change = {}, {}
+    for name, frames in test_frames.items():
+        unit = frames.astype(np.float32) / 255.0
+        foreground[name] = ((unit - mean) ** 2).mean(axis=(1, 2))
+        steps = (np.diff(unit, axis=0) ** 2).mean(axis=(1, 2))
+        change[name] = np.concatenate([steps[:1], steps])
+    return {"no model, foreground": foreground, "no model, frame difference": change}
 
 
 def gpu_benchmark() -> pd.DataFrame:
@@ -265,23 +274,32 @@ def gpu_benchmark() -> pd.DataFrame:
     }])
 
 
-def write(name: str, table: pd.DataFrame, note: str) -> None:
+def write(name: str, table: pd.DataFrame | None, note: str) -> None:
     RESULTS.mkdir(exist_ok=True)
-    text = f"{note}\n\n{table.to_markdown(index=False)}\n"
+    text = f"{note}\n" if table is None else f"{note}\n\n{table.to_markdown(index=False)}\n"
     (RESULTS / f"ucsd-{name}.md").write_text(text)
     print(text)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", choices=["loader", "detectors", "gpu"], action="append")
+    parser.add_argument("--only", choices=["loader", "detectors", "gpu", "real", "rehearsal"], action="append")
+    parser.add_argument("--data-dir", type=Path, help="real: the folder that holds UCSD_Anomaly_Dataset.v1p2/")
+    parser.add_argument("--subset", default="UCSDped2", help="real: UCSDped1 or UCSDped2")
+    parser.add_argument("--profile", default="full", choices=["full", "quick"],
+                        help="real: which rows labutils.settings.video_lab picks (on a CPU both give the _cpu rows)")
+    parser.add_argument("--seed", type=int, default=0, help="real: the seed of every model")
+    parser.add_argument("--rescore", action="store_true",
+                        help="real: re-evaluate the stored per-frame scores (no training, no data needed)")
+    parser.add_argument("--epochs", type=int, default=3, help="rehearsal: epochs of the full rows")
+    parser.add_argument("--steps", type=int, default=6, help="rehearsal: batches of clips per epoch")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--folder", type=Path, default=Path(tempfile.gettempdir()) / "ucsd-ped1-sized")
     parser.add_argument("--repeats", type=int, default=3, help="loader runs (each in a fresh process)")
     parser.add_argument("--smoke", action="store_true",
                         help="detectors: one seed, one epoch, a tiny stand-in; checks the code, writes no results")
     arguments = parser.parse_args()
-    if arguments.smoke:
+    if arguments.smoke and "real" not in (arguments.only or []):
         from labutils import data
 
         root = Path(tempfile.mkdtemp(prefix="ucsd-smoke-"))
@@ -313,6 +331,31 @@ def main() -> None:
             file.write(f"\nSpatio-temporal minus frame model, same resolution, per seed:\n\n"
                        f"{gains.to_markdown(index=False)}\n")
         print(gains.to_markdown(index=False))
+    if "real" in chosen and arguments.rescore:
+        sys.path.insert(0, str(Path(__file__).parent))
+        import ucsd_real
+
+        ucsd_real.write(ucsd_real.rescore(), None)
+    elif "real" in chosen:
+        if arguments.data_dir is None:
+            parser.error("--only real needs --data-dir, the folder that holds UCSD_Anomaly_Dataset.v1p2/")
+        sys.path.insert(0, str(Path(__file__).parent))
+        import ucsd_real
+
+        measured = ucsd_real.real_benchmark(arguments.data_dir.resolve(), arguments.subset, arguments.profile,
+                                            arguments.seed, epochs=1 if arguments.smoke else None)
+        if arguments.smoke:  # checks the code; writes no results
+            print(measured[0])
+        else:
+            ucsd_real.write(*measured)
+    if "rehearsal" in chosen:
+        if arguments.data_dir is None:
+            parser.error("--only rehearsal needs --data-dir, the folder that holds UCSD_Anomaly_Dataset.v1p2/")
+        sys.path.insert(0, str(Path(__file__).parent))
+        import ucsd_rehearsal
+
+        write("full-rehearsal", None, ucsd_rehearsal.rehearsal(arguments.data_dir.resolve(), arguments.subset,
+                                                              arguments.epochs, arguments.steps))
     if "gpu" in chosen:
         write("gpu", gpu_benchmark(), f"Full-size spatio-temporal autoencoder, one epoch of random clips ({machine})")
 

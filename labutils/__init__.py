@@ -10,7 +10,11 @@ Each module does one thing:
 - ``progress``: one style of progress bar for downloads, decoding and training.
 - ``scoring``: train autoencoders, reconstruction errors, thresholds and metrics.
 - ``rates``: metrics on test sets resampled to the rare anomaly rates met in use.
-- ``video``: score videos frame by frame, split training videos, pick an example.
+- ``video``: reconstruct videos and score them frame by frame, split training videos, the
+  mean frame, pick an example.
+- ``video_scores``: the four per-frame anomaly scores of chapters 4 and 6 (raw error,
+  regularity, motion error, motion regularity).
+- ``video_training``: chapter 6's clip training (clips, early stopping on held-out videos).
 - ``frames``: small helpers for video frames.
 - ``baselines``: classical detectors from scikit-learn, fitted once, scoring any set.
 - ``costs``: what a detector stores and how long it takes to score.

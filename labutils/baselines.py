@@ -24,11 +24,15 @@ from sklearn.ensemble import IsolationForest
 from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
 from sklearn.svm import OneClassSVM
 
+from labutils import _checks
 
-def _flat(x, argument: str) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float64)
-    if x.ndim < 2 or len(x) == 0:
-        raise ValueError(f"{argument} must be a non-empty array of examples (n, ...), got shape {x.shape}")
+
+def _flat(x, argument: str, at_least: int = 1) -> np.ndarray:
+    """``x`` (n, ...) as float64 rows (n, values), checked: at least ``at_least`` examples of finite numbers."""
+    if np.ndim(x) < 2 or len(x) < at_least:
+        least = "" if at_least == 1 else f", at least {at_least} of them"
+        raise ValueError(f"{argument} must be a non-empty array of examples (n, ...){least}, got shape {np.shape(x)}")
+    x = _checks.numbers(argument, x, at_least=at_least)
     return x.reshape(len(x), -1)
 
 
@@ -40,8 +44,8 @@ class Detector:
     """
 
     def fit(self, x_normal) -> Detector:
-        """Learn what normal looks like from ``x_normal`` (n, ...) and return the detector."""
-        x_normal = _flat(x_normal, "x_normal")
+        """Learn what normal looks like from ``x_normal`` (n, ...; at least 2 examples) and return the detector."""
+        x_normal = _flat(x_normal, "x_normal", at_least=2)  # one example has no spread: every score would tie
         self._fit(x_normal)
         self.n_features_ = x_normal.shape[1]
         return self
@@ -82,9 +86,7 @@ class KNNDistance(Detector):
     """Mean Euclidean distance to the ``n_neighbors`` nearest normal training examples."""
 
     def __init__(self, n_neighbors: int = 5):
-        if n_neighbors < 1:
-            raise ValueError(f"n_neighbors must be at least 1, got {n_neighbors}")
-        self.n_neighbors = n_neighbors
+        self.n_neighbors = _checks.whole("n_neighbors", n_neighbors, 1)
 
     def _fit(self, x: np.ndarray) -> None:
         self.neighbours_ = NearestNeighbors(n_neighbors=min(self.n_neighbors, len(x))).fit(x)
@@ -103,9 +105,7 @@ class PCAReconstruction(Detector):
     """
 
     def __init__(self, n_components: int = 8):
-        if n_components < 1:
-            raise ValueError(f"n_components must be at least 1, got {n_components}")
-        self.n_components = n_components
+        self.n_components = _checks.whole("n_components", n_components, 1)
 
     def _fit(self, x: np.ndarray) -> None:
         self.pca_ = PCA(n_components=min(self.n_components, len(x), x.shape[1])).fit(x)
@@ -129,6 +129,7 @@ class PCAReconstruction(Detector):
 
 def isolation_forest(seed: int = 42, n_estimators: int = 200) -> Detector:
     """Isolation Forest: anomalies are isolated by few random splits (chapters 1 and 3)."""
+    seed, n_estimators = _checks.whole("seed", seed, 0), _checks.whole("n_estimators", n_estimators, 1)
     return _Novelty(lambda n: IsolationForest(n_estimators=n_estimators, random_state=seed))
 
 
@@ -138,6 +139,8 @@ def one_class_svm(seed: int = 42, nu: float = 0.05) -> Detector:
     Deterministic; ``seed`` is accepted so that every constructor in :data:`DETECTORS`
     takes the same arguments.
     """
+    _checks.whole("seed", seed, 0)
+    nu = _checks.real("nu", nu, 0.0, 1.0, open_low=True, what="a share")
     return _Novelty(lambda n: OneClassSVM(kernel="rbf", gamma="scale", nu=nu))
 
 
@@ -146,16 +149,20 @@ def local_outlier_factor(seed: int = 42, n_neighbors: int = 20) -> Detector:
 
     Deterministic (``seed`` is ignored); ``n_neighbors`` is capped below the training size.
     """
+    _checks.whole("seed", seed, 0)
+    n_neighbors = _checks.whole("n_neighbors", n_neighbors, 1)
     return _Novelty(lambda n: LocalOutlierFactor(n_neighbors=max(1, min(n_neighbors, n - 1)), novelty=True))
 
 
 def k_nearest_neighbours(seed: int = 42, n_neighbors: int = 5) -> Detector:
     """:class:`KNNDistance` (chapter 3); deterministic, ``seed`` is ignored."""
+    _checks.whole("seed", seed, 0)
     return KNNDistance(n_neighbors)
 
 
 def pca_reconstruction(seed: int = 42, n_components: int = 8) -> Detector:
     """:class:`PCAReconstruction` with an 8-number code, like the ECG autoencoders' (chapter 3)."""
+    _checks.whole("seed", seed, 0)
     return PCAReconstruction(n_components)
 
 
@@ -179,19 +186,17 @@ def fit_detectors(x_train_normal, seed: int = 42, names: Iterable[str] | None = 
     three once and scores a grid and the points; chapter 3 and ``benchmarks/ecg.py``
     fit the lab's four and score test and validation beats.
     """
-    names = list(LAB_DETECTORS if names is None else names)
+    names = list(LAB_DETECTORS) if names is None else _checks.strings("names", names, at_least=0)
     unknown = [name for name in names if name not in DETECTORS]
     if unknown or not names:
         raise ValueError(f"names must be some of {list(DETECTORS)}, got {names}")
-    x_train_normal = _flat(x_train_normal, "x_train_normal")
+    x_train_normal = _flat(x_train_normal, "x_train_normal", at_least=2)
     return {name: DETECTORS[name](seed=seed).fit(x_train_normal) for name in names}
 
 
 def score_detectors(fitted: Mapping[str, Detector], x) -> dict[str, np.ndarray]:
     """Score ``x`` (n, ...) with every fitted detector: ``{name: one score per example}``."""
-    if not isinstance(fitted, Mapping) or not fitted:
-        kind = type(fitted).__name__
-        raise ValueError(f"fitted must be a non-empty dict {{name: detector}} from fit_detectors, got a {kind}")
+    _checks.mapping("fitted", fitted, "{name: detector} from fit_detectors")
     return {name: detector.score(x) for name, detector in fitted.items()}
 
 

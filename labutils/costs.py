@@ -15,7 +15,7 @@ import keras
 import numpy as np
 import pandas as pd
 
-from labutils import baselines, scoring
+from labutils import _checks, baselines, scoring
 
 
 def model_storage(model) -> dict[str, object]:
@@ -69,11 +69,12 @@ def scoring_seconds(model, x, repeats: int = 3) -> float:
     :mod:`labutils.baselines` detector. Measured with ``time.perf_counter`` on this machine.
     """
     score = _scorer(model)
-    if isinstance(repeats, bool) or not isinstance(repeats, (int, np.integer)) or repeats < 1:
-        raise ValueError(f"repeats must be a whole number of at least 1, got {repeats!r}")
+    repeats = _checks.whole("repeats", repeats, 1)
     x = np.asarray(x)
     if x.ndim < 2 or len(x) == 0:
         raise ValueError(f"x must be a non-empty array of examples (n, ...), got shape {x.shape}")
+    if x.dtype.kind not in "biuf" or not np.isfinite(x).all():
+        raise ValueError(f"x must hold finite numbers, got {x.dtype} values with NaN, inf or text")
     score(x)
     runs = []
     for _ in range(repeats):
@@ -89,8 +90,7 @@ def cost_table(models: Mapping[str, object], x, repeats: int = 3) -> pd.DataFram
     Columns: ``stored``, ``numbers``, ``bytes`` and ``microseconds per example``
     (:func:`scoring_seconds` times a million).
     """
-    if not isinstance(models, Mapping) or not models:
-        raise ValueError(f"models must be a non-empty dict {{name: model}}, got {type(models).__name__}")
+    _checks.mapping("models", models, "{name: model}")
     rows = {
         name: model_storage(model) | {"microseconds per example": 1e6 * scoring_seconds(model, x, repeats)}
         for name, model in models.items()

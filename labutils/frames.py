@@ -10,20 +10,54 @@ from __future__ import annotations
 import numpy as np
 
 
-def as_unit_frames(frames) -> np.ndarray:
+#: How far float frames may stray outside [0, 1] (rounding in a model's last layers) before they are refused.
+UNIT_TOLERANCE = 1e-3
+
+
+def as_unit_frames(frames, name: str = "frames") -> np.ndarray:
     """Frames (..., height, width) as float32 in [0, 1]: uint8 is divided by 255, floats are kept.
 
     Takes one video (frames, height, width) or more axes in front (clips, batches of clips).
+    Frames of any other type, or floats outside [0, 1] (say 0-255 as floats), raise
+    ``ValueError`` naming ``name``: they cannot be told apart from frames on the [0, 1]
+    scale, and an error between the two would be off by 255 squared without a word.
     :func:`labutils.video.stack_frames` turns decoded frames into model inputs with it
     (chapters 4 and 6); :mod:`labutils.video` and :mod:`labutils.plotting` use it too.
     """
-    frames = np.asarray(frames)
+    try:
+        frames = np.asarray(frames)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an array of frames, got a ragged {type(frames).__name__}") from None
     if frames.ndim < 3:
-        raise ValueError(f"frames must have shape (frames, height, width), got {frames.shape}")
+        raise ValueError(f"{name} must have shape (frames, height, width), got {frames.shape}")
+    if frames.dtype != np.uint8 and frames.dtype.kind not in "bf":
+        raise ValueError(f"{name} must be uint8 or floats in [0, 1], got {frames.dtype}")
     unit = frames.astype(np.float32)  # a new array, so scaling it in place is safe
     if frames.dtype == np.uint8:
         unit /= 255.0
+    elif unit.size:
+        low, high = float(unit.min()), float(unit.max())  # NaN makes both NaN
+        if not (-UNIT_TOLERANCE <= low and high <= 1.0 + UNIT_TOLERANCE):
+            raise ValueError(
+                f"{name} must be uint8 or floats in [0, 1], got {frames.dtype} from {low:g} to {high:g}"
+                + (" (divide by 255, or pass uint8)" if high > 1.0 else "")
+            )
     return unit
+
+
+def grey_images(images, name: str = "images") -> np.ndarray:
+    """``images`` (n, height, width) or (n, height, width, 1), checked to be drawn as they are on a grey scale.
+
+    uint8 (0-255) or floats in [0, 1], as :func:`as_unit_frames` takes them; anything else
+    would be drawn clipped or as one colour. Returns the array unchanged. For
+    :mod:`labutils.plotting`.
+    """
+    images = np.asarray(images)
+    grey = images[..., 0] if images.ndim == 4 and images.shape[-1] == 1 else images
+    as_unit_frames(grey, name)
+    if grey.ndim != 3:
+        raise ValueError(f"{name} must be grey images (n, height, width) or (n, height, width, 1), got {images.shape}")
+    return images
 
 
 def clip_starts(length: int, clip_length: int, stride: int = 1, step: int | None = None) -> list[int]:

@@ -19,6 +19,7 @@ from labutils._building import compile_autoencoder, positive_int, positive_ints
 from labutils.video_models import (  # noqa: F401  re-exported: models.frame_autoencoder keeps working
     FrameMSE,
     MeanFrame,
+    comparison_size,
     frame_autoencoder,
     spatiotemporal_autoencoder,
     spatiotemporal_sizes,

@@ -22,7 +22,7 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from labutils import baselines, scoring, settings
+from labutils import _checks, baselines, scoring, settings
 from labutils._building import positive_int, positive_ints
 
 # --------------------------------------------------------------------------- hybrid
@@ -30,6 +30,7 @@ from labutils._building import positive_int, positive_ints
 
 def _codes(encoder: keras.Model, x, batch_size: int = 1024) -> np.ndarray:
     """The encoder's outputs for ``x`` (n, ...), one flat row of features per example."""
+    batch_size = _checks.whole("batch_size", batch_size, 1)
     x_input = scoring.as_model_input(encoder, x)
     parts = [
         keras.ops.convert_to_numpy(encoder(x_input[start : start + batch_size], training=False))
@@ -51,11 +52,11 @@ class HybridDetector(baselines.Detector):
     def __init__(self, encoder: keras.Model, detector: str = "One-Class SVM", seed: int = 42):
         if not isinstance(encoder, keras.Model):
             raise ValueError(f"encoder must be a Keras model (an autoencoder's .encoder), got {type(encoder).__name__}")
-        if detector not in baselines.DETECTORS:
+        if not isinstance(detector, str) or detector not in baselines.DETECTORS:
             raise ValueError(f"detector must be one of {list(baselines.DETECTORS)}, got {detector!r}")
         self.encoder = encoder
         self.detector = detector
-        self.seed = seed
+        self.seed = _checks.whole("seed", seed, 0)
 
     def features(self, x) -> np.ndarray:
         """The standardised codes of ``x`` (n, ...) that the detector sees: (n, code size)."""
@@ -152,8 +153,7 @@ def deep_svdd(encoder: keras.Model, learning_rate: float | None = None, profile:
         raise ValueError(f"encoder must be a Keras model with a flat code (batch, size), got {encoder!r}")
     if learning_rate is None:
         learning_rate = settings.get("deep_svdd_mnist", profile)["learning_rate"]
-    if not learning_rate > 0:
-        raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
+    learning_rate = _checks.real("learning_rate", learning_rate, 0.0, open_low=True)
     inputs = keras.Input(encoder.input_shape[1:], name="inputs")
     distance = SquaredDistance(encoder.output_shape[-1], name="squared_distance")(encoder(inputs))
     model = keras.Model(inputs, distance, name="deep_svdd")
@@ -180,8 +180,7 @@ def initial_center(encoder: keras.Model, x_normal, eps: float = 0.1) -> np.ndarr
     to zero when its weights are zero, so a center at zero could be reached without
     learning anything.
     """
-    if not eps > 0:
-        raise ValueError(f"eps must be positive, got {eps!r}")
+    eps = _checks.real("eps", eps, 0.0, open_low=True)
     center = _codes(encoder, scoring.as_model_input(encoder, x_normal, "x_normal")).mean(axis=0)
     near_zero = np.abs(center) < eps
     return np.where(near_zero, np.where(center < 0, -eps, eps), center).astype(np.float32)
@@ -210,13 +209,8 @@ def fit_deep_svdd(
     """
     layer = _distance_layer(model)
     defaults = settings.get(lab, profile)
-    epochs = defaults["epochs"] if epochs is None else epochs
-    batch_size = defaults["batch_size"] if batch_size is None else batch_size
-    patience = defaults["patience"] if patience is None else patience
-    if epochs < 1 or batch_size < 1 or patience < 0:
-        raise ValueError(
-            f"epochs and batch_size must be positive and patience >= 0, got {epochs}, {batch_size}, {patience}"
-        )
+    epochs, batch_size, patience = scoring.training_options(defaults, epochs, batch_size, patience)
+    seed, progress = _checks.whole("seed", seed, 0), _checks.flag("progress", progress)
     x_normal = scoring.as_model_input(model, x_normal, "x_normal")
     x_train, x_validation = scoring.split_normal(x_normal, defaults["validation_fraction"], seed=seed)
     if not np.any(keras.ops.convert_to_numpy(layer.center)):  # not set yet: fix it before any training
@@ -237,6 +231,7 @@ def deep_svdd_scores(model: keras.Model, x, batch_size: int = 1024) -> np.ndarra
     layer = _distance_layer(model)
     if not np.any(keras.ops.convert_to_numpy(layer.center)):
         raise ValueError("the Deep SVDD model's center is not set yet: train it with fit_deep_svdd first")
+    batch_size = _checks.whole("batch_size", batch_size, 1)
     x_input = scoring.as_model_input(model, x)
     parts = [
         keras.ops.convert_to_numpy(model(x_input[start : start + batch_size], training=False))

@@ -8,7 +8,7 @@ and chapter 3 (the ECG lab).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -16,7 +16,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from sklearn import metrics
 
-from labutils.frames import as_unit_frames
+from labutils import _checks
+from labutils.frames import as_unit_frames, grey_images
 
 NORMAL_COLOUR, ANOMALY_COLOUR, ERROR_COLOUR = "tab:blue", "tab:red", "lightcoral"
 
@@ -33,10 +34,10 @@ def _finish(figure: Figure) -> Figure:
 
 
 def _panels(items: dict, name: str) -> int:
-    """Return how many panels ``items`` asks for; a ValueError naming ``name`` when it is empty."""
-    if not items:
+    """Return how many panels ``items`` asks for; a ValueError naming ``name`` when it is empty or not a dict."""
+    if isinstance(items, Mapping) and not items:
         raise ValueError(f"{name} is empty: nothing to plot")
-    return len(items)
+    return len(_checks.mapping(name, items))
 
 
 def plot_beats(beats_by_title: dict[str, np.ndarray], ylabel: str = "amplitude") -> Figure:
@@ -44,7 +45,9 @@ def plot_beats(beats_by_title: dict[str, np.ndarray], ylabel: str = "amplitude")
     panels = _panels(beats_by_title, "beats_by_title")
     figure, axes = plt.subplots(1, panels, figsize=(5 * panels, 3.2), sharey=True, squeeze=False)
     for axis, (title, beats) in zip(axes[0], beats_by_title.items()):
-        beats = np.atleast_2d(beats)
+        beats = np.atleast_2d(_checks.numbers(f"beats_by_title[{title!r}]", beats))
+        if beats.ndim != 2:
+            raise ValueError(f"beats_by_title[{title!r}] must be one beat or rows of beats, got shape {beats.shape}")
         for beat in beats:
             axis.plot(beat, alpha=1.0 if len(beats) == 1 else 0.5)
         axis.set(title=title, xlabel="sample")
@@ -55,11 +58,11 @@ def plot_beats(beats_by_title: dict[str, np.ndarray], ylabel: str = "amplitude")
 
 def plot_reconstructions(beats: np.ndarray, reconstructions: np.ndarray, titles: list[str]) -> Figure:
     """Plot beats with their reconstructions, the error between them shaded."""
-    beats, reconstructions = np.atleast_2d(beats), np.atleast_2d(reconstructions)
-    if beats.shape != reconstructions.shape:
+    beats = np.atleast_2d(_checks.numbers("beats", beats))
+    reconstructions = np.atleast_2d(_checks.numbers("reconstructions", reconstructions))
+    if beats.shape != reconstructions.shape or beats.ndim != 2:
         raise ValueError(f"reconstructions must have the beats' shape {beats.shape}, got {reconstructions.shape}")
-    if len(titles) != len(beats):
-        raise ValueError(f"titles: need one per beat ({len(beats)}), got {len(titles)}")
+    titles = _checks.strings("titles", titles, count=len(beats), what="beat")
     figure, axes = plt.subplots(1, len(beats), figsize=(5 * len(beats), 3.2), sharey=True, squeeze=False)
     steps = np.arange(beats.shape[1])
     for axis, beat, reconstruction, title in zip(axes[0], beats, reconstructions, titles):
@@ -84,13 +87,18 @@ def plot_error_histograms(
 
     ``examples`` names what is counted on the y axis (``"beats"``, ``"test images"``).
     """
+    normal_errors = _checks.numbers("normal_errors", normal_errors, ndim=1)
+    anomalous_errors = _checks.numbers("anomalous_errors", anomalous_errors, ndim=1)
+    thresholds = {name: _checks.real(f"thresholds[{name!r}]", value) for name, value in (thresholds or {}).items()}
+    if len(thresholds) > 4:
+        raise ValueError(f"thresholds: at most 4 lines can be told apart, got {len(thresholds)}")
     figure, axis = plt.subplots(figsize=(8, 3.6))
     bins = np.histogram_bin_edges(np.concatenate([normal_errors, anomalous_errors]), bins=40)
     axis.hist(normal_errors, bins=bins, alpha=0.6, color=NORMAL_COLOUR, label=f"normal ({len(normal_errors)})")
     axis.hist(
         anomalous_errors, bins=bins, alpha=0.6, color=ANOMALY_COLOUR, label=f"anomalous ({len(anomalous_errors)})"
     )
-    for (name, value), style in zip((thresholds or {}).items(), ("-", "--", ":", "-.")):
+    for (name, value), style in zip(thresholds.items(), ("-", "--", ":", "-.")):
         axis.axvline(value, color="black", linestyle=style, label=f"{name}: {value:.3f}")
     axis.set(title=title, xlabel="mean absolute reconstruction error", ylabel=examples)
     axis.legend()
@@ -103,6 +111,11 @@ def plot_training_histories(histories: dict[str, dict[str, list[float]]]) -> Fig
     figure, axes = plt.subplots(1, panels, figsize=(5 * panels, 3.2), squeeze=False)
     for axis, (name, history) in zip(axes[0], histories.items()):
         history = getattr(history, "history", history)  # keras.callbacks.History or its dict
+        if not isinstance(history, Mapping) or "loss" not in history:
+            kind = type(history).__name__
+            raise ValueError(f"histories[{name!r}] must be a History or a dict with 'loss', got a {kind}")
+        for key in {"loss", "val_loss"} & set(history):  # a log axis drops zero, negative and NaN losses unsaid
+            _checks.numbers(f"histories[{name!r}][{key!r}] (a log axis)", history[key], ndim=1, positive=True)
         axis.plot(history["loss"], label="training (normal beats)")
         if "val_loss" in history:
             axis.plot(history["val_loss"], label="validation (normal beats)")
@@ -114,9 +127,11 @@ def plot_training_histories(histories: dict[str, dict[str, list[float]]]) -> Fig
 
 def plot_confusion_matrix(is_anomaly: np.ndarray, predicted: np.ndarray, title: str = "") -> Figure:
     """Confusion matrix with anomaly as the positive class (second row and column)."""
+    is_anomaly = _checks.booleans("is_anomaly", is_anomaly)
+    predicted = _checks.booleans("predicted", predicted, len(is_anomaly))
     figure, axis = plt.subplots(figsize=(4, 3.6))
     metrics.ConfusionMatrixDisplay.from_predictions(
-        np.asarray(is_anomaly, bool), np.asarray(predicted, bool),
+        is_anomaly, predicted,
         labels=[False, True], display_labels=["normal", "anomaly"], colorbar=False, ax=axis,
     )
     axis.set_title(title)
@@ -125,9 +140,13 @@ def plot_confusion_matrix(is_anomaly: np.ndarray, predicted: np.ndarray, title: 
 
 def plot_roc_pr_curves(is_anomaly: np.ndarray, scores_by_model: dict[str, np.ndarray]) -> Figure:
     """ROC and precision-recall curves of several detectors, anomaly as the positive class."""
+    is_anomaly = _checks.booleans("is_anomaly", is_anomaly)
+    _checks.both_classes("a ROC curve", is_anomaly)
+    _panels(scores_by_model, "scores_by_model")
     for name, scores in scores_by_model.items():
         if np.shape(scores) != np.shape(is_anomaly):
             raise ValueError(f"{name}: need one score per example {np.shape(is_anomaly)}, got {np.shape(scores)}")
+        _checks.numbers(f"scores_by_model[{name!r}]", scores, ndim=1)
     figure, (roc_axis, pr_axis) = plt.subplots(1, 2, figsize=(11, 4.2))
     for name, scores in scores_by_model.items():
         metrics.RocCurveDisplay.from_predictions(is_anomaly, scores, name=name, ax=roc_axis)
@@ -155,15 +174,21 @@ def plot_decision_regions(
     scores on the normal points; the black line is its threshold, flagging all but
     ``normal_fraction`` of the normal points; normal points are blue, anomalies red.
     """
-    points, is_anomaly = np.asarray(points), np.asarray(is_anomaly, bool)
-    if points.ndim != 2 or points.shape[1] != 2:
-        raise ValueError(f"decision regions need 2-D points, got an array of shape {points.shape}")
+    if np.ndim(points) != 2 or np.shape(points)[1] != 2:
+        raise ValueError(f"decision regions need 2-D points, got an array of shape {np.shape(points)}")
+    points, is_anomaly = _checks.numbers("points", points), _checks.booleans("is_anomaly", is_anomaly, len(points))
+    if is_anomaly.all():
+        raise ValueError("is_anomaly: the threshold needs normal points, and every point is an anomaly")
+    normal_fraction = _checks.real("normal_fraction", normal_fraction, 0.0, 1.0, open_low=True, what="a share")
+    resolution = _checks.whole("resolution", resolution, 2)
     low, high = points.min(axis=0) - 0.3, points.max(axis=0) + 0.3
     grid_x, grid_y = np.meshgrid(np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution))
     grid = np.column_stack([grid_x.ravel(), grid_y.ravel()]).astype(np.float32)
     columns = _panels(score_functions, "score_functions")
     figure, axes = plt.subplots(1, columns, figsize=(4.2 * columns, 3.8), squeeze=False)
     for axis, (name, score) in zip(axes[0], score_functions.items()):
+        if not callable(score):
+            raise ValueError(f"score_functions[{name!r}] must be a function of (n, 2) points, got {score!r}")
         normal_scores = np.sort(score(points[~is_anomaly]))
         threshold = np.quantile(normal_scores, normal_fraction)
         grid_scores = score(grid)  # once: a score function may refit its detector on every call
@@ -185,11 +210,16 @@ def plot_decision_regions(
 def plot_image_rows(rows: dict[str, np.ndarray], columns: int = 10, titles: list[str] | None = None) -> Figure:
     """Show images in labelled rows, e.g. ``{"input": x[:10], "reconstruction": r[:10]}``.
 
-    Each value holds images of shape (n, height, width) or (n, height, width, 1), grey.
-    ``titles`` labels the columns.
+    Each value holds grey images of shape (n, height, width) or (n, height, width, 1), uint8
+    or floats in [0, 1] (anything else is refused: it would be drawn clipped). The first
+    ``columns`` images of each row are shown (fewer when a row holds fewer); ``titles``
+    labels those columns.
     """
     _panels(rows, "rows")
-    columns = min(columns, min(len(images) for images in rows.values()))
+    rows = {label: grey_images(images, f"rows[{label!r}]") for label, images in rows.items()}
+    columns = min(_checks.whole("columns", columns, 1), min(len(images) for images in rows.values()))
+    if titles is not None:  # one per column shown (the first ``columns`` images of each row)
+        titles = _checks.strings("titles", titles, at_least=columns)
     figure, axes = plt.subplots(len(rows), columns, figsize=(1.3 * columns + 1, 1.4 * len(rows)), squeeze=False)
     for row_axes, (label, images) in zip(axes, rows.items()):
         for column, axis in enumerate(row_axes):
@@ -205,10 +235,13 @@ def plot_image_rows(rows: dict[str, np.ndarray], columns: int = 10, titles: list
 def plot_codes_3d(codes_by_title: dict[str, np.ndarray], labels: np.ndarray, points: int = 1500) -> Figure:
     """3-D scatter plots of codes (n, 3), one panel per title, coloured by class (chapter 2)."""
     labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.dtype.kind not in "iu" or labels.min(initial=0) < 0 or labels.max(initial=0) > 9:
+        raise ValueError(f"labels must be digits 0-9, one per code (the colour bar's range), got {labels.dtype}")
+    points = _checks.whole("points", points, 1)
     shown = np.random.default_rng(0).permutation(len(labels))[:points]
     figure = plt.figure(figsize=(5.5 * _panels(codes_by_title, "codes_by_title"), 5))
     for index, (title, codes) in enumerate(codes_by_title.items(), start=1):
-        codes = np.asarray(codes)
+        codes = _checks.numbers(f"codes_by_title[{title!r}]", codes)
         if codes.shape != (len(labels), 3):
             raise ValueError(f"{title}: codes must have shape ({len(labels)}, 3), got {codes.shape}")
         axis = figure.add_subplot(1, len(codes_by_title), index, projection="3d")
@@ -221,6 +254,10 @@ def plot_codes_3d(codes_by_title: dict[str, np.ndarray], labels: np.ndarray, poi
 
 def plot_error_vs_code_size(code_sizes: list[int], errors_by_model: dict[str, list[float]]) -> Figure:
     """Reconstruction error against the size of the code, one line per model (chapter 2)."""
+    code_sizes = [_checks.whole("code_sizes", size, 1) for size in _checks.sequence("code_sizes", code_sizes)]
+    for name, errors in _checks.mapping("errors_by_model", errors_by_model, "{name: errors}").items():
+        if len(_checks.numbers(f"errors_by_model[{name!r}]", errors, ndim=1)) != len(code_sizes):
+            raise ValueError(f"errors_by_model[{name!r}]: need one error per code size ({len(code_sizes)})")
     figure, axis = plt.subplots(figsize=(6, 3.8))
     for name, errors in errors_by_model.items():
         axis.plot(code_sizes, errors, marker="o", label=name)
@@ -250,6 +287,13 @@ def plot_error_heatmaps(
     frames, reconstructions = np.asarray(frames), np.asarray(reconstructions)
     if reconstructions.shape != frames.shape:
         raise ValueError(f"reconstructions must have the frames' shape {frames.shape}, got {reconstructions.shape}")
+    reconstructions = as_unit_frames(reconstructions, "reconstructions")
+    frame_indices = [_checks.whole("frame_indices", index, 0, len(frames) - 1)  # -1 would be unlabelled
+                     for index in _checks.sequence("frame_indices", frame_indices)]
+    if masks is not None and np.shape(masks) != frames.shape:
+        raise ValueError(f"masks must have the frames' shape {frames.shape}, got {np.shape(masks)}")
+    if labels is not None:
+        labels = _checks.strings("labels", labels, count=len(frame_indices), what="frame")
     errors = _error_map(frames, reconstructions)
     top = max(float(errors[frame_indices].max()), 1e-6)
     figure, axes = plt.subplots(3, len(frame_indices), figsize=(2.6 * len(frame_indices) + 1, 7.6), squeeze=False)
@@ -274,11 +318,13 @@ def plot_regularity(
     scores: dict[str, np.ndarray], ground_truth: dict[str, np.ndarray], columns: int = 2, ylabel: str = "regularity"
 ) -> Figure:
     """Per test video, a score curve over its frames with the annotated anomalies shaded (chapter 6)."""
+    rows = -(-_panels(scores, "scores") // _checks.whole("columns", columns, 1))
     videos = list(scores)
     for video in videos:
-        if np.shape(ground_truth.get(video)) != np.shape(scores[video]):
+        if not isinstance(ground_truth, Mapping) or np.shape(ground_truth.get(video)) != np.shape(scores[video]):
             raise ValueError(f"ground_truth[{video!r}] must have one flag per score {np.shape(scores[video])}")
-    rows = -(-_panels(scores, "scores") // columns)
+        _checks.numbers(f"scores[{video!r}]", scores[video], ndim=1)
+        _checks.booleans(f"ground_truth[{video!r}]", ground_truth[video])
     figure, axes = plt.subplots(rows, columns, figsize=(6 * columns, 2.4 * rows), squeeze=False, sharey=True)
     for axis, video in zip(axes.flat, videos):
         values, anomalous = np.asarray(scores[video]), np.asarray(ground_truth[video])
@@ -311,9 +357,11 @@ def save_inference_gif(
     from matplotlib import colormaps
     from PIL import Image
 
-    frames, reconstructions = np.asarray(frames), np.asarray(reconstructions, dtype=np.float32)
+    frames, reconstructions = np.asarray(frames), np.asarray(reconstructions)
     if frames.shape != reconstructions.shape or frames.ndim != 3 or not len(frames):
         raise ValueError(f"frames {frames.shape}, reconstructions {reconstructions.shape} differ, are empty or not 3-D")
+    reconstructions = as_unit_frames(reconstructions, "reconstructions")  # not clipped: refused outside [0, 1]
+    fps, scale, path = _checks.whole("fps", fps, 1), _checks.whole("scale", scale, 1), _checks.path("path", path)
     errors = _error_map(frames, reconstructions)
     errors = errors / max(float(np.percentile(errors, 99.9)), 1e-6)
     grey = lambda images: np.repeat(np.clip(images, 0, 1)[..., None], 3, axis=-1)  # noqa: E731
@@ -337,9 +385,11 @@ def plot_autoencoder_diagram(layer_sizes: list[int], code_index: int | None = No
     ``layer_sizes`` from input to output, e.g. ``[784, 128, 64, 12, 3, 12, 64, 128, 784]``;
     the code (the smallest layer unless ``code_index`` says otherwise) is drawn in red.
     """
-    if len(layer_sizes) < 3 or min(layer_sizes) < 1:
+    if isinstance(layer_sizes, str) or len(layer_sizes) < 3 or min(layer_sizes) < 1:
         raise ValueError("an autoencoder needs at least an input, a code and an output layer of positive size")
+    layer_sizes = [_checks.whole("layer_sizes", size, 1) for size in layer_sizes]
     code_index = int(np.argmin(layer_sizes)) if code_index is None else code_index
+    code_index = _checks.whole("code_index", code_index, 0, len(layer_sizes) - 1)
     heights = np.log2(np.asarray(layer_sizes, dtype=float) + 1)
     heights = 0.15 + 0.85 * heights / heights.max()
     figure, axis = plt.subplots(figsize=(1.1 * len(layer_sizes) + 1.5, 3.4))
@@ -368,6 +418,9 @@ def plot_metrics_at_rates(table, metrics: tuple[str, ...] = ("precision", "recal
     """
     names = {"precision": "precision", "recall": "recall", "f1": "F1", "accuracy": "accuracy",
              "pr_auc": "PR-AUC", "roc_auc": "ROC-AUC"}
+    if not hasattr(table, "columns") or "test set" not in getattr(table.index, "names", ()):
+        raise ValueError(f"table must be the DataFrame of labutils.rates.metrics_at_rates, got {type(table).__name__}")
+    metrics = _checks.strings("metrics", metrics, at_least=0)
     missing = [metric for metric in metrics if (metric, "mean") not in table.columns]
     if missing or not metrics:
         raise ValueError(f"metrics must be columns of table, got {list(metrics)} (missing {missing})")
@@ -405,9 +458,13 @@ def plot_signal_detections(
     above ``threshold``. Bottom: each window's score at its middle, with the threshold.
     ``samples`` (start, stop) zooms into a stretch.
     """
-    trace, scores, starts = np.asarray(trace), np.asarray(scores, dtype=float), np.asarray(window_starts)
-    if trace.ndim != 1 or len(trace) == 0:
-        raise ValueError(f"trace must be a non-empty 1-D signal, got shape {trace.shape}")
+    if np.ndim(trace) != 1 or len(trace) == 0:
+        raise ValueError(f"trace must be a non-empty 1-D signal, got shape {np.shape(trace)}")
+    trace, scores = _checks.numbers("trace", trace), _checks.numbers("scores", scores)
+    starts = _checks.integers("window_starts", window_starts)
+    window, threshold = _checks.whole("window", window, 1), _checks.real("threshold", threshold)
+    if samples is not None and (np.shape(samples) != (2,) or not 0 <= samples[0] < samples[1]):
+        raise ValueError(f"samples must be (start, stop) with 0 <= start < stop, got {samples!r}")
     if scores.shape != starts.shape or starts.ndim != 1 or len(starts) == 0:
         raise ValueError(f"scores must hold one score per window start ({starts.shape}), got {scores.shape}")
     step = int(np.median(np.diff(starts))) if len(starts) > 1 else window

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from labutils import scoring
+from labutils import _checks, scoring
 
 #: The anomaly rates a lab reports beside its test set: 5% and 1% anomalies.
 DEFAULT_RATES = (0.05, 0.01)
@@ -41,7 +41,13 @@ def _round_half_up(value: float) -> int:
 
 def rate_label(rate: float) -> str:
     """How :func:`metrics_at_rates` names a test set resampled to ``rate``: 0.05 → '5%'."""
-    return f"{100 * rate:g}%"
+    return f"{100 * _rate(rate):g}%"
+
+
+def _rate(rate) -> float:
+    if isinstance(rate, bool) or not isinstance(rate, (int, float, np.integer, np.floating)) or not 0.0 < rate < 1.0:
+        raise ValueError(f"rate must be a share strictly between 0 and 1 (0.01 for 1% anomalies), got {rate!r}")
+    return float(rate)
 
 
 def resample_to_rate(
@@ -62,11 +68,9 @@ def resample_to_rate(
     normal examples, both drawn at random: without replacement, or with replacement
     (a bootstrap) if ``replace``. Draws are reproducible for a given ``seed``.
     """
-    is_anomaly = scoring._labels(is_anomaly)
-    if isinstance(rate, bool) or not isinstance(rate, (int, float, np.floating)) or not 0.0 < rate < 1.0:
-        raise ValueError(f"rate must be a share strictly between 0 and 1 (0.01 for 1% anomalies), got {rate!r}")
-    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
-        raise ValueError(f"draws must be a whole number of at least 1, got {draws!r}")
+    is_anomaly, rate = scoring._labels(is_anomaly), _rate(rate)
+    draws = _checks.whole("draws", draws, 1)
+    replace, seed = _checks.flag("replace", replace), _checks.whole("seed", seed, 0)
     normal_index, anomalous_index = np.flatnonzero(~is_anomaly), np.flatnonzero(is_anomaly)
     if len(normal_index) == 0 or len(anomalous_index) == 0:
         raise ValueError(
@@ -141,36 +145,39 @@ def metrics_at_rates(
     test set as given is one set, so its spread is NaN.
     """
     is_anomaly = scoring._labels(is_anomaly)
-    if not isinstance(scores_by_model, Mapping) or not scores_by_model:
-        kind = type(scores_by_model).__name__
-        raise ValueError(f"scores_by_model must be a non-empty dict {{name: scores}}, got {kind}")
+    _checks.mapping("scores_by_model", scores_by_model, "{name: scores}")
+    checked_scores = {}
     for name, scores in scores_by_model.items():
         if np.ndim(scores) != 1 or len(scores) != len(is_anomaly):
             raise ValueError(
                 f"scores_by_model[{name!r}] must hold one score per example of is_anomaly "
                 f"({len(is_anomaly)}), got shape {np.shape(scores)}"
             )
+        checked_scores[name] = scoring._scores(scores, f"scores_by_model[{name!r}]")
     if metrics is None:
         metrics = DEFAULT_METRICS if thresholds is not None else ("pr_auc", "roc_auc")
     known = (*THRESHOLD_METRICS, "roc_auc", "pr_auc")
-    if not metrics or any(metric not in known for metric in metrics):
-        raise ValueError(f"metrics must be some of {list(known)}, got {list(metrics)}")
+    if isinstance(metrics, str) or not metrics or any(metric not in known for metric in metrics):
+        raise ValueError(f"metrics must be some of {list(known)}, got {metrics!r}")
     if thresholds is None and any(metric in THRESHOLD_METRICS for metric in metrics):
         raise ValueError(f"thresholds are needed for {[m for m in metrics if m in THRESHOLD_METRICS]}")
     if thresholds is not None:
+        _checks.mapping("thresholds", thresholds, "{name: threshold}")
         missing = [name for name in scores_by_model if name not in thresholds]
         if missing:
             raise ValueError(f"thresholds has no threshold for {missing}")
-    if isinstance(rates, (int, float)) or not len(rates):
+        thresholds = {name: _checks.real(f"thresholds[{name!r}]", thresholds[name]) for name in scores_by_model}
+    if isinstance(rates, (int, float, str)) or not hasattr(rates, "__len__") or not len(rates):
         raise ValueError(f"rates must be a non-empty list of shares such as [0.05, 0.01], got {rates!r}")
+    if len({rate_label(rate) for rate in rates}) != len(rates):
+        raise ValueError(f"rates must not repeat a rate (each names one row), got {list(rates)}")
     draws_by_rate = {
         rate_label(rate): resample_to_rate(is_anomaly, rate, draws, size=size, replace=replace, seed=seed)
         for rate in rates
     }
 
     rows = {}
-    for name, scores in scores_by_model.items():
-        scores = np.asarray(scores, dtype=np.float64)
+    for name, scores in checked_scores.items():
         threshold = None if thresholds is None else thresholds[name]
         given = scoring.detection_metrics(is_anomaly, scores, threshold)
         rows[(name, AS_GIVEN)] = {("anomaly rate", "mean"): is_anomaly.mean()} | {

@@ -23,7 +23,26 @@ TIMEOUT_SECONDS = 10
 
 def _raw_url(name: str) -> str:
     repository = labutils.REPOSITORY_URL.removeprefix("https://github.com/")
-    return f"https://raw.githubusercontent.com/{repository}/{labutils.REVISION}/benchmarks/results/{name}.md"
+    return f"https://raw.githubusercontent.com/{repository}/{labutils.REVISION}/benchmarks/results/{name}"
+
+
+def _result(name: str, suffix: str, profile: str | None) -> tuple[str | None, str]:
+    """``benchmarks/results/<name><suffix>`` as text, or None and one line saying why it is not at hand."""
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+        raise ValueError(f"name must be a result's file name such as 'ecg-full', got {name!r}")
+    local = RESULTS / f"{name}{suffix}"
+    if local.is_file():
+        return local.read_text(encoding="utf-8"), ""
+    if env.resolve_profile(profile) == "quick":
+        return None, f"*The benchmark result `{name}` is not in this installation (the quick profile stays offline).*"
+    try:
+        with urllib.request.urlopen(_raw_url(name + suffix), timeout=TIMEOUT_SECONDS) as response:
+            return response.read().decode("utf-8"), ""
+    except (urllib.error.URLError, OSError) as error:
+        return None, (
+            f"*The benchmark result `{name}` could not be fetched ({error}); "
+            "see benchmarks/results/ in the course repository.*"
+        )
 
 
 def benchmark_text(name: str, profile: str | None = None) -> str:
@@ -32,21 +51,36 @@ def benchmark_text(name: str, profile: str | None = None) -> str:
     ``name`` is a result's file name without ``.md`` (``"ecg-full"``); anything else raises
     ``ValueError``. The quick profile never touches the network.
     """
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name or ""):
-        raise ValueError(f"name must be a result's file name such as 'ecg-full', got {name!r}")
-    local = RESULTS / f"{name}.md"
-    if local.is_file():
-        return local.read_text(encoding="utf-8")
-    if env.resolve_profile(profile) == "quick":
-        return f"*The benchmark result `{name}` is not in this installation (the quick profile stays offline).*"
-    try:
-        with urllib.request.urlopen(_raw_url(name), timeout=TIMEOUT_SECONDS) as response:
-            return response.read().decode("utf-8")
-    except (urllib.error.URLError, OSError) as error:
-        return (
-            f"*The benchmark result `{name}` could not be fetched ({error}); "
-            "see benchmarks/results/ in the course repository.*"
-        )
+    text, reason = _result(name, ".md", profile)
+    return reason if text is None else text
+
+
+def stored_video_scores(name: str, profile: str | None = None):
+    """The per-frame scores a benchmark stored in ``benchmarks/results/<name>.csv``: ``(ground_truth, scores)``.
+
+    ``ground_truth`` maps each test video to its bool array of anomalous frames, ``scores``
+    each stored column (``"spatio-temporal AE (99x147): motion regularity"``, ...) to
+    ``{video: one score per frame}``, as the notebooks hold their own. Chapters 4 and 6
+    draw the real-video curves of ``benchmarks/ucsd.py --only real`` from them, with no
+    frame of video. Returns ``(None, reason)`` when the file is not at hand (the quick
+    profile stays offline); a file that is not such a table raises ``ValueError``.
+    """
+    import io
+
+    import pandas as pd
+
+    text, reason = _result(name, ".csv", profile)
+    if text is None:
+        return None, reason
+    table = pd.read_csv(io.StringIO(text))
+    if list(table.columns[:3]) != ["video", "frame", "anomalous"] or len(table.columns) < 4:
+        raise ValueError(f"{name}.csv must have the columns video, frame, anomalous and one per score")
+    videos = list(dict.fromkeys(table["video"]))
+    by_video = {video: table[table["video"] == video] for video in videos}
+    ground_truth = {video: rows["anomalous"].to_numpy().astype(bool) for video, rows in by_video.items()}
+    scores = {column: {video: rows[column].to_numpy(dtype=float) for video, rows in by_video.items()}
+              for column in table.columns[3:]}
+    return ground_truth, scores
 
 
 def benchmark_table(name: str, profile: str | None = None):

@@ -12,7 +12,7 @@ import keras
 import numpy as np
 from sklearn import metrics
 
-from labutils import settings
+from labutils import _checks, settings
 from labutils.progress import progress_bar
 from labutils.models import MinMaxScaling
 
@@ -37,19 +37,22 @@ def as_model_input(model: keras.Model, x, name: str = "x") -> np.ndarray:
     Raises ``ValueError`` naming ``name`` (the caller's argument) and the caller's shape for
     anything that is not a non-empty array of finite numbers, one example per row.
     """
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"model must be a Keras model, got a {type(model).__name__}")
     shape = tuple(model.input_shape[1:])
     uint8 = takes_uint8(model)
     try:
         x = np.asarray(x)
+        if huge := _checks.beyond_float32(x):  # checked before the cast turns them into inf
+            raise ValueError(f"{name} (shape {x.shape}) holds {huge} values beyond float32's range")
         if not (uint8 and x.dtype == np.uint8):
             x = x.astype(np.float32, copy=False)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be an array of numbers, got {type(x).__name__}") from None
-    if x.ndim == 0 or int(np.prod(x.shape[1:])) != int(np.prod(shape)):
-        hint = f" (one example? pass {name}[None])" if x.shape == shape else ""
-        raise ValueError(
-            f"{model.name} takes examples of shape {shape}; {name} has shape {x.shape}{hint}"
-        )
+    except (TypeError, ValueError) as error:
+        numbers = f"{name} must be an array of numbers, got {type(x).__name__}"
+        raise ValueError(str(error) if "float32" in str(error) else numbers) from None
+    if x.ndim == 0 or not _same_example_shape(x.shape[1:], shape):
+        hint = f" (one example? pass {name}[None])" if _same_example_shape(x.shape, shape) else ""
+        raise ValueError(f"{model.name} takes examples of shape {shape}; {name} has shape {x.shape}{hint}")
     if len(x) == 0:
         raise ValueError(f"{name} is empty (shape {x.shape}): nothing to score or train on")
     if not np.all(np.isfinite(x)):
@@ -58,11 +61,22 @@ def as_model_input(model: keras.Model, x, name: str = "x") -> np.ndarray:
     if uint8 and x.dtype != np.uint8:
         low, high = float(x.min()), float(x.max())
         if low < 0.0 or high > 1.0:
-            raise ValueError(
-                f"{model.name} takes uint8 frames, or floats in [0, 1]; {name} holds floats from {low:g} to {high:g}"
-            )
+            raise ValueError(f"{model.name} takes uint8 frames, or floats in [0, 1]; {name} holds floats from "
+                             f"{low:g} to {high:g}")
         x = np.round(x * 255.0).astype(np.uint8)
     return x.reshape((len(x), *shape))
+
+
+def _same_example_shape(given: tuple, expected: tuple) -> bool:
+    """Whether examples of shape ``given`` fit the model's ``expected`` ones without scrambling them.
+
+    Axes of length 1 may be missing or extra ((140,) fits (140, 1), (28, 28) fits (28, 28, 1)), and
+    flat examples may be unflattened ((784,) fits (28, 28, 1), the inverse of ``x.reshape(n, -1)``).
+    Examples with several axes of another shape are refused although they hold as many numbers:
+    (70, 2) into (140, 1) would silently interleave two columns into one signal.
+    """
+    given, expected = tuple(size for size in given if size != 1), tuple(size for size in expected if size != 1)
+    return given == expected or (len(given) == 1 and given[0] == int(np.prod(expected)))
 
 
 def split_normal(
@@ -70,8 +84,10 @@ def split_normal(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Shuffle normal examples and split them into (training, validation) parts."""
     x_normal = np.asarray(x_normal)
-    if not 0.0 < validation_fraction < 1.0:
-        raise ValueError(f"validation_fraction must be between 0 and 1, got {validation_fraction}")
+    _checks.real("validation_fraction", validation_fraction, 0.0, 1.0, open_low=True, open_high=True)
+    seed = _checks.whole("seed", seed, 0)
+    if x_normal.ndim == 0:
+        raise ValueError(f"x_normal must be an array of examples, got shape {x_normal.shape}")
     n_validation = max(1, round(validation_fraction * len(x_normal)))
     if len(x_normal) - n_validation < 1:
         raise ValueError(f"{len(x_normal)} normal examples are too few to split off a validation set")
@@ -106,6 +122,18 @@ def progress_callback(description: str, epochs: int) -> keras.callbacks.Callback
     return TqdmCallback(epochs=epochs, verbose=0, tqdm_class=progress_bar, desc=description)
 
 
+def training_options(defaults: dict, epochs, batch_size, patience) -> tuple[int, int, int]:
+    """``epochs``, ``batch_size`` and ``patience``, each checked, or the settings row's where None.
+
+    :func:`fit_autoencoder` and :func:`labutils.one_class.fit_deep_svdd` share it.
+    """
+    return (
+        _checks.whole("epochs", defaults["epochs"] if epochs is None else epochs, 1),
+        _checks.whole("batch_size", defaults["batch_size"] if batch_size is None else batch_size, 1),
+        _checks.whole("patience", defaults["patience"] if patience is None else patience, 0),
+    )
+
+
 def fit_autoencoder(
     model: keras.Model,
     x_normal,
@@ -132,11 +160,10 @@ def fit_autoencoder(
     and ``patience`` override them. Shows one progress bar over the epochs.
     """
     defaults = settings.get(settings.lab_for(model.name) if lab is None else lab, profile)
-    epochs = defaults["epochs"] if epochs is None else epochs
-    batch_size = defaults["batch_size"] if batch_size is None else batch_size
-    patience = defaults["patience"] if patience is None else patience
-    if epochs < 1 or batch_size < 1:
-        raise ValueError(f"epochs and batch_size must be positive, got {epochs}, {batch_size}")
+    epochs, batch_size, patience = training_options(defaults, epochs, batch_size, patience)
+    seed, progress = _checks.whole("seed", seed, 0), _checks.flag("progress", progress)
+    if callbacks is not None and not isinstance(callbacks, (list, tuple)):
+        raise ValueError(f"callbacks must be a list of Keras callbacks or None, got {_checks.shown(callbacks)}")
 
     x_normal = as_model_input(model, x_normal, "x_normal")  # checked as the caller passed it
     if validation_data is None:
@@ -164,6 +191,7 @@ def fit_autoencoder(
 
 def reconstruct(model: keras.Model, x, batch_size: int = 1024) -> np.ndarray:
     """Return the model's reconstructions of ``x``, shaped like ``x``."""
+    batch_size = _checks.whole("batch_size", batch_size, 1)
     x_input = as_model_input(model, x)
     # Calling the model on fixed-size batches avoids predict()'s retracing warnings.
     parts = [
@@ -180,6 +208,7 @@ def reconstruction_errors(model: keras.Model, x, batch_size: int = 1024) -> np.n
     scaling; for a model that takes uint8 frames, in [0, 1]), averaged over every value
     of an example.
     """
+    batch_size = _checks.whole("batch_size", batch_size, 1)
     x_input = as_model_input(model, x)
     targets = x_input / np.float32(255.0) if x_input.dtype == np.uint8 else x_input  # a uint8 model rebuilds [0, 1]
     difference = np.abs(reconstruct(model, x_input, batch_size) - targets)
@@ -197,13 +226,16 @@ def reconstruction_mse(model, x, targets=None, batch_size: int = 1024) -> float:
     targets are divided by 255, as its reconstructions are in [0, 1].
     """
     uint8 = not hasattr(model, "reconstruct") and takes_uint8(model)
+    batch_size = _checks.whole("batch_size", batch_size, 1)
     x = np.asarray(x)
     if not (uint8 and x.dtype == np.uint8):
-        x = x.astype(np.float32)
+        x = _checks.numbers("x", x, at_least=0).astype(np.float32)
     if x.ndim < 2 or len(x) == 0:
         raise ValueError(f"x must be a non-empty array of examples, got shape {x.shape}")
     targets = x if targets is None else np.asarray(targets)
-    targets = targets / np.float32(255.0) if uint8 and targets.dtype == np.uint8 else targets.astype(np.float32)
+    if not (uint8 and targets.dtype == np.uint8):
+        targets = _checks.numbers("targets", targets, at_least=0).astype(np.float32)
+    targets = targets / np.float32(255.0) if targets.dtype == np.uint8 else targets
     if targets.shape != x.shape:
         raise ValueError(f"targets must be shaped like x {x.shape}, got {targets.shape}")
     if hasattr(model, "reconstruct"):
@@ -218,8 +250,8 @@ def reconstruction_mse(model, x, targets=None, batch_size: int = 1024) -> float:
 
 def threshold_mean_std(normal_errors, k: float = 1.0) -> float:
     """Mean plus ``k`` standard deviations of the errors on normal examples (the seed lab's rule)."""
-    normal_errors = _scores(normal_errors)
-    return float(normal_errors.mean() + k * normal_errors.std())
+    normal_errors = _scores(normal_errors, "normal_errors")
+    return float(normal_errors.mean() + _checks.real("k", k) * normal_errors.std())
 
 
 def threshold_percentile(normal_errors, percentile: float = 95.0) -> float:
@@ -228,9 +260,8 @@ def threshold_percentile(normal_errors, percentile: float = 95.0) -> float:
     Sets the false alarm rate on normal data to about ``100 - percentile`` percent,
     whatever the shape of the error distribution.
     """
-    if not 0.0 <= percentile <= 100.0:
-        raise ValueError(f"percentile must be between 0 and 100, got {percentile}")
-    return float(np.percentile(_scores(normal_errors), percentile))
+    percentile = _checks.real("percentile", percentile, 0.0, 100.0)
+    return float(np.percentile(_scores(normal_errors, "normal_errors"), percentile))
 
 
 def threshold_best_f1(is_anomaly, scores) -> float:
@@ -239,9 +270,8 @@ def threshold_best_f1(is_anomaly, scores) -> float:
     Needs labelled anomalies: tune it on a validation set, never on the test set, or
     the reported F1 is optimistic.
     """
-    is_anomaly, scores = _labels(is_anomaly), _scores(scores)
-    if is_anomaly.all() or not is_anomaly.any():
-        raise ValueError("threshold_best_f1 needs both normal and anomalous examples")
+    is_anomaly, scores = _labels_and_scores(is_anomaly, scores)
+    _checks.both_classes("threshold_best_f1", is_anomaly)
     precision, recall, thresholds = metrics.precision_recall_curve(is_anomaly, scores)
     f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
     # precision_recall_curve predicts "anomaly" for score >= threshold; detection_metrics
@@ -253,8 +283,8 @@ def threshold_best_f1(is_anomaly, scores) -> float:
 
 
 def predict_anomalies(scores, threshold: float) -> np.ndarray:
-    """Return True for every example whose score is above the threshold."""
-    return _scores(scores) > threshold
+    """Return True for every example whose score is above the threshold (a finite number)."""
+    return _scores(scores) > _checks.real("threshold", threshold)
 
 
 def detection_metrics(is_anomaly, scores, threshold: float | None = None) -> dict[str, float]:
@@ -264,11 +294,10 @@ def detection_metrics(is_anomaly, scores, threshold: float | None = None) -> dic
     also accuracy, precision, recall and F1 of the predictions ``score > threshold``
     (precision and F1 are 0 when nothing is flagged, as scikit-learn's ``zero_division=0``).
     """
-    is_anomaly, scores = _labels(is_anomaly), _scores(scores)
-    if len(is_anomaly) != len(scores):
-        raise ValueError(f"{len(is_anomaly)} labels but {len(scores)} scores")
-    if is_anomaly.all() or not is_anomaly.any():
-        raise ValueError("detection metrics need both normal and anomalous examples")
+    is_anomaly, scores = _labels_and_scores(is_anomaly, scores)
+    _checks.both_classes("the detection metrics", is_anomaly)
+    if threshold is not None:
+        threshold = _checks.real("threshold", threshold)
     result = {
         "roc_auc": float(metrics.roc_auc_score(is_anomaly, scores)),
         "pr_auc": float(metrics.average_precision_score(is_anomaly, scores)),
@@ -288,20 +317,20 @@ def detection_metrics(is_anomaly, scores, threshold: float | None = None) -> dic
     return result
 
 
-def _labels(is_anomaly) -> np.ndarray:
-    is_anomaly = np.asarray(is_anomaly)
-    if is_anomaly.ndim != 1 or not np.isin(is_anomaly, (0, 1)).all():
-        raise ValueError("is_anomaly must be a 1-D array of booleans (True = anomaly)")
-    return is_anomaly.astype(bool)
+def _labels(is_anomaly, name: str = "is_anomaly") -> np.ndarray:
+    return _checks.booleans(name, is_anomaly)
 
 
-def _scores(scores) -> np.ndarray:
-    scores = np.asarray(scores, dtype=np.float64)
-    if scores.ndim != 1 or len(scores) == 0:
-        raise ValueError(f"scores must be a non-empty 1-D array, got shape {scores.shape}")
-    if not np.all(np.isfinite(scores)):
-        raise ValueError("scores contain NaN or infinite values")
-    return scores
+def _scores(scores, name: str = "scores") -> np.ndarray:
+    return _checks.numbers(name, scores, ndim=1)
+
+
+def _labels_and_scores(is_anomaly, scores) -> tuple[np.ndarray, np.ndarray]:
+    """Labels and scores, checked, one score per label."""
+    is_anomaly, scores = _labels(is_anomaly), _scores(scores)
+    if len(is_anomaly) != len(scores):
+        raise ValueError(f"{len(is_anomaly)} labels but {len(scores)} scores: is_anomaly and scores must match")
+    return is_anomaly, scores
 
 
 #: Video scoring moved to :mod:`labutils.video`; these names keep working here too.

@@ -17,9 +17,17 @@ row                   chapter  what it trains
 ``ecg``               3        the ECG lab's dense and Conv1D autoencoders (the default of
                                :func:`~labutils.scoring.fit_autoencoder`)
 ``ecg_original``      3        the original lab's Conv1D model, trained as it was
-``ucsd_frames``       4, 6     the frame autoencoder on UCSD frames
-``ucsd_video``        6        the spatio-temporal (ConvLSTM) autoencoder on UCSD clips
+``ucsd_frames``       4, 6     the frame autoencoder on UCSD frames: full on a GPU, quick on
+                               the generated stand-in
+``ucsd_video``        6        the spatio-temporal (ConvLSTM) autoencoder on UCSD clips: full
+                               on a GPU, quick on the generated stand-in
+``ucsd_frames_cpu``   4, 6     the frame autoencoder on real UCSD video without a GPU (or in
+                               the quick profile): at most 30 minutes on 2 CPU cores
+``ucsd_video_cpu``    6        the spatio-temporal autoencoder on real UCSD video without a
+                               GPU (or in the quick profile): at most 30 minutes on 2 CPU cores
 ====================  =======  ==========================================================
+
+Chapters 4 and 6 choose between a video row and its ``_cpu`` row with :func:`video_lab`.
 """
 
 from __future__ import annotations
@@ -30,6 +38,17 @@ from labutils import env
 
 #: Share of the normal training examples (or videos) held out for validation, in every lab.
 VALIDATION_FRACTION = 0.15
+
+# Real UCSD video on a CPU: what benchmarks/ucsd.py --only real measures on real Ped2, and what a
+# student without a GPU (or in the quick profile with the real data) trains; each model trains in at
+# most 30 minutes on 2 CPU cores. (get() returns copies, so the two profiles may share one dict.)
+# The frame model at the clip model's size rounded up to a multiple of 4 (chapter 6 compares them at one
+# size); on real Ped2 its validation error is lowest after 3-5 epochs, hence the short patience.
+_FRAMES_CPU = {"image_size": (100, 148), "epochs": 15, "batch_size": 32, "patience": 4}
+_VIDEO_CPU = {
+    "image_size": (99, 147), "clip_length": 10, "filters": (32, 16), "lstm_filters": (32, 16, 32),
+    "learning_rate": 1e-3, "strides": (1, 2), "step": 5, "epochs": 30, "batch_size": 4, "patience": 8,
+}
 
 _TABLE: dict[str, dict[str, dict]] = {
     "toy": {
@@ -66,7 +85,7 @@ _TABLE: dict[str, dict[str, dict]] = {
     },
     "ucsd_frames": {
         # the slides resize frames to 100x100
-        "full": {"image_size": 100, "epochs": 40, "batch_size": 32, "patience": 8},
+        "full": {"image_size": (100, 100), "epochs": 40, "batch_size": 32, "patience": 8},
         # the quick stand-in (version 3) at 60x92, its frames' proportions and the clip model's
         # size rounded up to a multiple of 4, so chapters 4 and 6 train the same frame model
         "quick": {"image_size": (60, 92), "epochs": 15, "batch_size": 32, "patience": 8},
@@ -74,7 +93,7 @@ _TABLE: dict[str, dict[str, dict]] = {
     "ucsd_video": {
         # the paper's model and the slides' training: 227x227, 10 frames, batch 16, 80 epochs
         "full": {
-            "image_size": 227, "clip_length": 10, "filters": (128, 64), "lstm_filters": (64, 32, 64),
+            "image_size": (227, 227), "clip_length": 10, "filters": (128, 64), "lstm_filters": (64, 32, 64),
             "learning_rate": 1e-4, "strides": (1, 2, 3), "step": 10, "epochs": 80, "batch_size": 16,
             "patience": 10,
         },
@@ -88,6 +107,9 @@ _TABLE: dict[str, dict[str, dict]] = {
             "patience": 10,
         },
     },
+    # Real UCSD video on a CPU (see _FRAMES_CPU and _VIDEO_CPU): one setting in both profiles.
+    "ucsd_frames_cpu": {"full": _FRAMES_CPU, "quick": _FRAMES_CPU},
+    "ucsd_video_cpu": {"full": _VIDEO_CPU, "quick": _VIDEO_CPU},
 }
 
 #: The names of the rows, in the order of the chapters.
@@ -110,6 +132,8 @@ MODEL_LABS = {
 
 def lab_for(model_name: str) -> str:
     """The row of the table that trains the labutils model called ``model_name`` (``ecg`` otherwise)."""
+    if not isinstance(model_name, str):
+        raise ValueError(f"model_name must be a model's name (a string), got {model_name!r}")
     return MODEL_LABS.get(model_name, "ecg")
 
 
@@ -120,11 +144,37 @@ def get(lab: str, profile: str | None = None) -> dict:
     ``validation_fraction`` (:data:`VALIDATION_FRACTION`). Raises ``ValueError`` naming the
     known rows for an unknown ``lab``.
     """
-    if lab not in _TABLE:
+    if not isinstance(lab, str) or lab not in _TABLE:
         raise ValueError(f"lab must be one of {LABS}, got {lab!r}")
     values = copy.deepcopy(_TABLE[lab][env.resolve_profile(profile)])
     values.setdefault("validation_fraction", VALIDATION_FRACTION)
     return values
+
+
+VIDEO_LABS = ("ucsd_frames", "ucsd_video")
+
+
+def video_lab(lab: str, real: bool, profile: str | None = None, gpu: bool | None = None) -> str:
+    """The row that trains chapter 4's or 6's model (``lab``: one of :data:`VIDEO_LABS`) here.
+
+    The lab's own row in the full profile on a GPU (the paper-sized models) and on the
+    generated stand-in (its quick entry); its ``_cpu`` row for real video otherwise, that
+    is without a GPU or in the quick profile, so that a student without a GPU trains a
+    model that still detects in at most 30 minutes. ``real`` is what
+    :func:`labutils.data.locate_ucsd` says of the data (``source.real``); ``gpu`` defaults
+    to whether TensorFlow sees one.
+    """
+    if lab not in VIDEO_LABS:
+        raise ValueError(f"lab must be one of {VIDEO_LABS}, got {lab!r}")
+    if not isinstance(real, bool):
+        raise ValueError(f"real must be True or False (source.real), got {real!r}")
+    if gpu is None:
+        gpu = bool(env.gpu_names())
+    elif not isinstance(gpu, bool):
+        raise ValueError(f"gpu must be True, False or None, got {gpu!r}")
+    if not real or (env.resolve_profile(profile) == "full" and gpu):
+        return lab
+    return f"{lab}_cpu"
 
 
 def table(profile: str | None = None) -> dict[str, dict]:

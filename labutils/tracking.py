@@ -85,10 +85,17 @@ def wandb_mode() -> str:
 
 
 def run_directory(run_name: str, log_root: str | Path = "logs") -> Path:
-    """Return ``log_root/<run name as a safe folder name>`` for one training run."""
+    """Return ``log_root/<run name as a safe folder name>`` for one training run.
+
+    The folder is always directly inside ``log_root``: characters other than letters, digits,
+    ``_``, ``.`` and ``-`` become ``-``, and leading dots go (so ``".."`` cannot point above it
+    and no run is hidden); a name with nothing left becomes ``run``.
+    """
     if not isinstance(run_name, str):
         raise ValueError(f"run_name must be a string such as 'dense autoencoder', got {type(run_name).__name__}")
-    safe_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", run_name).strip("-") or "run"
+    if not isinstance(log_root, (str, os.PathLike)) or not str(log_root).strip():
+        raise ValueError(f"log_root must be a folder path such as 'logs', got {log_root!r}")
+    safe_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", run_name).strip("-").lstrip(".-") or "run"
     return Path(log_root) / safe_name
 
 

@@ -16,10 +16,10 @@ import keras
 import numpy as np
 from sklearn import metrics
 
-from labutils import settings
+from labutils import _checks, settings
 from labutils.data.ucsd_kinds import ANOMALY_KINDS
 from labutils.frames import as_unit_frames, clip_starts
-from labutils.scoring import _labels, _scores, detection_metrics, reconstruct, takes_uint8
+from labutils.scoring import _labels, _labels_and_scores, _scores, detection_metrics, reconstruct, takes_uint8
 
 # --------------------------------------------------------------------------- reconstruction and errors
 
@@ -35,6 +35,8 @@ def reconstruct_video(model: keras.Model, frames, batch_size: int = 8) -> np.nda
     is not a multiple of the clip length, one more clip ends at the last frame and the
     frames two clips share get the mean of both reconstructions.
     """
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"model must be a Keras model, got a {type(model).__name__}")
     frames = _as_model_frames(model, frames)
     shape = tuple(model.input_shape[1:])
     if shape[-3:-1] != frames.shape[1:]:
@@ -72,7 +74,7 @@ def _as_model_frames(model: keras.Model, frames) -> np.ndarray:
 
 def frame_errors(frames, reconstructions) -> np.ndarray:
     """Per-frame reconstruction error e(t): the mean squared error over the frame's pixels."""
-    frames, reconstructions = as_unit_frames(frames), as_unit_frames(reconstructions)
+    frames, reconstructions = as_unit_frames(frames, "frames"), as_unit_frames(reconstructions, "reconstructions")
     if frames.shape != reconstructions.shape:
         raise ValueError(f"frames {frames.shape} and reconstructions {reconstructions.shape} differ in shape")
     return ((frames - reconstructions) ** 2).mean(axis=(1, 2))
@@ -108,8 +110,7 @@ def split_videos(
     fitting). Chapters 4 and 6 split the training videos of their frame model with it.
     """
     _check_videos(frames_by_video, "frames_by_video")
-    if not 0.0 < validation_fraction < 1.0:
-        raise ValueError(f"validation_fraction must be between 0 and 1, got {validation_fraction}")
+    _checks.real("validation_fraction", validation_fraction, 0.0, 1.0, open_low=True, open_high=True)
     names = list(frames_by_video)
     if len(names) < 2:
         raise ValueError(f"frames_by_video holds one video ({names[0]}); a split needs at least 2")
@@ -127,9 +128,8 @@ def stack_frames(
     decoded: a quarter of the memory), what a frame model built with ``frame_size`` takes.
     """
     _check_videos(frames_by_video, "frames_by_video")
-    names = list(frames_by_video) if names is None else list(names)
-    if not names:
-        raise ValueError("names is empty: choose at least one video")
+    names = list(frames_by_video) if names is None else _checks.strings("names", names)
+    unit = _checks.flag("unit", unit)
     unknown = [name for name in names if name not in frames_by_video]
     if unknown:
         raise ValueError(f"names holds videos that frames_by_video lacks: {unknown}")
@@ -151,7 +151,7 @@ def mean_frame(frames_by_video: Mapping[str, np.ndarray], names: Sequence[str] |
     the videos they fit on, never of test videos).
     """
     _check_videos(frames_by_video, "frames_by_video")
-    names = list(frames_by_video) if names is None else list(names)
+    names = list(frames_by_video) if names is None else _checks.strings("names", names)
     unknown = [name for name in names if name not in frames_by_video]
     if not names or unknown:
         raise ValueError(f"names must choose videos of frames_by_video, got {names} (unknown: {unknown})")
@@ -160,7 +160,7 @@ def mean_frame(frames_by_video: Mapping[str, np.ndarray], names: Sequence[str] |
         raise ValueError(f"the videos' frames differ in size: {sorted(sizes)}")
     total, count = np.zeros(next(iter(sizes)), dtype=np.float64), 0
     for name in names:
-        unit = as_unit_frames(frames_by_video[name])
+        unit = as_unit_frames(frames_by_video[name], f"frames_by_video[{name!r}]")
         total += unit.sum(axis=0, dtype=np.float64)
         count += len(unit)
     if count == 0:
@@ -190,7 +190,9 @@ def example_frames(
     if not ground_truth:
         raise ValueError("ground_truth is an empty dict: it holds no video")
     offsets, normal_offsets = _offsets(offsets, "offsets"), _offsets(normal_offsets, "normal_offsets")
-    labels_by_video = {name: _labels(labels) for name, labels in ground_truth.items()}
+    if masks is not None and not isinstance(masks, Mapping):
+        raise ValueError(f"masks must be a dict {{video: pixel masks}} or None, got a {type(masks).__name__}")
+    labels_by_video = {name: _labels(labels, f"ground_truth[{name!r}]") for name, labels in ground_truth.items()}
     mixed = [name for name, labels in labels_by_video.items() if labels.any() and not labels.all()]
     if not mixed:
         raise ValueError(f"no video in ground_truth has both normal and anomalous frames: {sorted(ground_truth)}")
@@ -205,6 +207,8 @@ def example_frames(
 
 
 def _offsets(values, argument: str) -> list[int]:
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise ValueError(f"{argument} must be a list of whole numbers of frames, got {values!r}")
     values = list(values)
     if not all(isinstance(value, (int, np.integer)) and not isinstance(value, bool) for value in values):
         raise ValueError(f"{argument} must be whole numbers of frames, got {values}")
@@ -230,11 +234,10 @@ def regularity_scores(errors, normalisation: str = "max") -> np.ndarray:
     implementations do, stretching every video to [0, 1]. Chapter 6 uses ``"max"``;
     anomaly scores are 1 - s(t). The ranking within one video is the same for both.
     """
-    errors = np.asarray(errors, dtype=np.float64)
-    if errors.ndim != 1 or len(errors) == 0 or not np.all(np.isfinite(errors)) or (errors < 0).any():
+    errors = _checks.numbers("errors", errors, ndim=1)
+    if (errors < 0).any():
         raise ValueError("errors must be a non-empty 1-D array of finite, non-negative numbers")
-    if normalisation not in ("max", "range"):
-        raise ValueError(f"normalisation must be 'max' or 'range', got {normalisation!r}")
+    normalisation = _checks.text("normalisation", normalisation, ("max", "range"))
     low, high = errors.min(), errors.max()
     denominator = high if normalisation == "max" else high - low
     if denominator == 0:
@@ -244,9 +247,8 @@ def regularity_scores(errors, normalisation: str = "max") -> np.ndarray:
 
 def equal_error_rate(is_anomaly, scores) -> float:
     """The equal error rate: where the false positive rate equals the miss rate (lower is better)."""
-    is_anomaly, scores = _labels(is_anomaly), _scores(scores)
-    if is_anomaly.all() or not is_anomaly.any():
-        raise ValueError("the equal error rate needs both normal and anomalous examples")
+    is_anomaly, scores = _labels_and_scores(is_anomaly, scores)
+    _checks.both_classes("the equal error rate", is_anomaly)
     false_positive_rate, true_positive_rate, _ = metrics.roc_curve(is_anomaly, scores)
     miss_rate = 1.0 - true_positive_rate
     gap = false_positive_rate - miss_rate  # rises from -1 to 1 along the curve
@@ -265,14 +267,18 @@ def frame_level_evaluation(ground_truth: dict, anomaly_scores: dict) -> dict[str
     :func:`labutils.data.ucsd_ground_truth` returns it), ``anomaly_scores`` maps the same
     videos to one score per frame (higher = more anomalous, e.g. 1 - regularity).
     """
+    _check_videos(ground_truth, "ground_truth")
+    _check_videos(anomaly_scores, "anomaly_scores")
     if set(ground_truth) != set(anomaly_scores):
-        raise ValueError(f"the videos differ: {sorted(set(ground_truth) ^ set(anomaly_scores))}")
-    for video, labels in ground_truth.items():
-        if len(labels) != len(anomaly_scores[video]):
-            raise ValueError(f"{video}: {len(labels)} labels but {len(anomaly_scores[video])} scores")
-    videos = sorted(ground_truth)
-    is_anomaly = np.concatenate([ground_truth[video] for video in videos])
-    scores = np.concatenate([np.asarray(anomaly_scores[video], dtype=np.float64) for video in videos])
+        raise ValueError(f"the videos differ: {sorted(set(ground_truth) ^ set(anomaly_scores), key=str)}")
+    videos = sorted(ground_truth, key=str)
+    labels = {video: _labels(ground_truth[video], f"ground_truth[{video!r}]") for video in videos}
+    scores_by_video = {video: _scores(anomaly_scores[video], f"anomaly_scores[{video!r}]") for video in videos}
+    for video in videos:
+        if len(labels[video]) != len(scores_by_video[video]):
+            raise ValueError(f"{video}: {len(labels[video])} labels but {len(scores_by_video[video])} scores")
+    is_anomaly = np.concatenate([labels[video] for video in videos])
+    scores = np.concatenate([scores_by_video[video] for video in videos])
     result = detection_metrics(is_anomaly, scores)
     result["eer"] = equal_error_rate(is_anomaly, scores)
     result["frames"] = len(is_anomaly)
@@ -295,18 +301,21 @@ def roc_auc_by_kind(ground_truth: Mapping, kinds: Mapping, scores: Mapping) -> d
     if set(ground_truth) != set(kinds) or set(ground_truth) != set(scores):
         differ = (set(ground_truth) ^ set(kinds)) | (set(ground_truth) ^ set(scores))
         raise ValueError(f"ground_truth, kinds and scores must hold the same videos; they differ in {sorted(differ)}")
-    videos = sorted(ground_truth)
+    videos = sorted(ground_truth, key=str)
+    labels_by_video = {video: _labels(ground_truth[video], f"ground_truth[{video!r}]") for video in videos}
+    kinds_by_video = {video: np.atleast_1d(np.asarray(kinds[video])).astype(str) for video in videos}
+    scores_by_video = {video: _scores(scores[video], f"scores[{video!r}]") for video in videos}
     for video in videos:
-        lengths = len(ground_truth[video]), len(kinds[video]), len(scores[video])
+        lengths = len(labels_by_video[video]), len(kinds_by_video[video]), len(scores_by_video[video])
         if len(set(lengths)) > 1:
             raise ValueError(f"{video}: {lengths[0]} labels, {lengths[1]} kinds and {lengths[2]} scores; one per frame")
-        anomalous, normal = _labels(ground_truth[video]), np.asarray(kinds[video]) == "normal"
+        anomalous, normal = labels_by_video[video], kinds_by_video[video] == "normal"
         if (anomalous == normal).any():
             frame = int(np.flatnonzero(anomalous == normal)[0]) + 1
             raise ValueError(f"{video}, frame {frame}: ground_truth and kinds disagree on whether it is anomalous")
-    is_anomaly = np.concatenate([_labels(ground_truth[video]) for video in videos])
-    labels = np.concatenate([np.asarray(kinds[video]).astype(str) for video in videos])
-    pooled = _scores(np.concatenate([np.asarray(scores[video], dtype=np.float64) for video in videos]))
+    is_anomaly = np.concatenate([labels_by_video[video] for video in videos])
+    labels = np.concatenate([kinds_by_video[video] for video in videos])
+    pooled = np.concatenate([scores_by_video[video] for video in videos])
     if is_anomaly.all() or not is_anomaly.any():
         raise ValueError("roc_auc_by_kind needs both normal and anomalous frames")
     found = set(labels[is_anomaly])

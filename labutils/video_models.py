@@ -199,6 +199,14 @@ def frame_autoencoder(
     return _with_mean(compile_autoencoder(encoder, decoder, name, learning_rate, loss), mean)
 
 
+def comparison_size(image_size: int | tuple[int, int]) -> tuple[int, int]:
+    """The frame model's size for a clip model of ``image_size``: each side rounded up to a multiple of 4.
+
+    Chapter 6 compares its clip model with a frame model at this size (99x147 → 100x148).
+    """
+    return tuple(-(-side // 4) * 4 for side in _image_size(image_size))
+
+
 def spatiotemporal_sizes(largest: int = 256) -> list[int]:
     """Frame sizes the spatio-temporal autoencoder reconstructs without padding: 27 + 8k (…, 99, 115, …, 227).
 

@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from labutils import _checks
+
 
 def _whole(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be a whole number of at least {minimum}, got {value!r}")
-    return int(value)
+    return _checks.whole(name, value, minimum)
 
 
 def _trace(trace) -> np.ndarray:
-    trace = np.asarray(trace, dtype=np.float32)
-    if trace.ndim != 1 or len(trace) == 0:
-        raise ValueError(f"trace must be a non-empty 1-D signal, got shape {trace.shape}")
-    return trace
+    if np.ndim(trace) != 1:
+        raise ValueError(f"trace must be a non-empty 1-D signal, got shape {np.shape(trace)}")
+    return _checks.numbers("trace", trace, ndim=1).astype(np.float32)
 
 
 def join_beats(beats, is_anomaly=None) -> tuple[np.ndarray, np.ndarray]:
@@ -33,9 +32,9 @@ def join_beats(beats, is_anomaly=None) -> tuple[np.ndarray, np.ndarray]:
     ``[start, stop)`` samples, one row per abnormal beat in the order of ``beats``
     (none when ``is_anomaly`` is None: normal beats only).
     """
-    beats = np.asarray(beats, dtype=np.float32)
-    if beats.ndim != 2 or beats.size == 0:
-        raise ValueError(f"beats must be a non-empty array (beats, samples), got shape {beats.shape}")
+    if np.ndim(beats) != 2 or np.size(beats) == 0:
+        raise ValueError(f"beats must be a non-empty array (beats, samples), got shape {np.shape(beats)}")
+    beats = _checks.numbers("beats", beats, ndim=2).astype(np.float32)
     is_anomaly = np.zeros(len(beats), bool) if is_anomaly is None else np.asarray(is_anomaly)
     if is_anomaly.shape != (len(beats),) or not np.isin(is_anomaly, (0, 1)).all():
         raise ValueError(f"is_anomaly must hold one boolean per beat ({len(beats)}), got shape {is_anomaly.shape}")
@@ -67,9 +66,7 @@ def lowest_nearby(window_scores, span: int) -> np.ndarray:
     window, so a misaligned window of a normal stretch no longer looks anomalous. At the
     two ends the group is cut short.
     """
-    scores = np.asarray(window_scores, dtype=np.float64)
-    if scores.ndim != 1 or len(scores) == 0:
-        raise ValueError(f"window_scores must be a non-empty 1-D array, got shape {scores.shape}")
+    scores = _checks.numbers("window_scores", window_scores, ndim=1)
     span = _whole(span, "span", 1)
     before, after = span // 2, span - 1 - span // 2
     padded = np.pad(scores, (before, after), constant_values=np.inf)
@@ -90,8 +87,7 @@ def event_detection(
     """
     trace_length = _whole(trace_length, "trace_length", 1)
     window = _whole(window, "window", 1)
-    if not 0.0 < min_overlap <= 1.0:
-        raise ValueError(f"min_overlap must be a share in (0, 1], got {min_overlap!r}")
+    min_overlap = _checks.real("min_overlap", min_overlap, 0.0, 1.0, open_low=True, what="a share")
     events = np.asarray(events)
     if events.size == 0:
         events = np.zeros((0, 2), np.int64)
@@ -102,10 +98,12 @@ def event_detection(
             f"events must be an integer array of [start, stop) spans (events, 2) with "
             f"0 <= start < stop <= trace_length ({trace_length})"
         )
+    events = events.astype(np.int64)  # uint8 spans would wrap around in the sums below
     starts = np.asarray(window_starts)
     flagged = np.asarray(flagged)
     if starts.ndim != 1 or len(starts) == 0 or not np.issubdtype(starts.dtype, np.integer):
         raise ValueError(f"window_starts must be a non-empty 1-D array of sample indices, got shape {starts.shape}")
+    starts = starts.astype(np.int64)
     if (np.diff(starts) <= 0).any() or starts[0] < 0 or starts[-1] + window > trace_length:
         raise ValueError(
             f"window_starts must increase, and every window of {window} samples must fit in "

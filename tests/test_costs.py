@@ -53,5 +53,5 @@ def test_scoring_time_is_per_example_and_a_table_has_every_model():
         costs.scoring_seconds(knn, NORMAL, repeats=0)
     with pytest.raises(ValueError, match=r"x must be a non-empty array of examples \(n, ...\), got shape \(0, 140\)"):
         costs.scoring_seconds(knn, np.zeros((0, 140)))
-    with pytest.raises(ValueError, match=r"models must be a non-empty dict \{name: model\}, got dict"):
+    with pytest.raises(ValueError, match=r"models must be a non-empty dict \{name: model\}, got an empty dict"):
         costs.cost_table({}, NORMAL)

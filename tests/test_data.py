@@ -194,7 +194,7 @@ def test_bad_download_is_rejected_and_removed(tmp_path):
     not_ecg = tmp_path / "page.html"
     not_ecg.write_text("<html>Service unavailable</html>\n")
     folder = tmp_path / "cache"
-    with pytest.raises(ValueError, match="columns"):
+    with pytest.raises(ValueError, match="HTML page"):
         data.download_ecg(folder, url=not_ecg.as_uri())
     assert list(folder.iterdir()) == []
 

@@ -127,11 +127,10 @@ def test_lstm_and_convlstm_fully_connected_chain_beside_a_3x3_neighbourhood():
 def test_spatiotemporal_layers_take_their_shapes_from_the_lab_model(profile):
     row = settings.get("ucsd_video", profile)
     table = diagrams.spatiotemporal_layer_table(profile)
-    frames, size = row["clip_length"], row["image_size"]
-    height, width = (size, size) if isinstance(size, int) else size  # (height, width) keeps the proportions
+    frames, (height, width) = row["clip_length"], row["image_size"]
     assert table[0]["shape"] == table[-1]["shape"] == (frames, height, width, 1)
-    first = ((height - 11) // 4 + 1, (width - 11) // 4 + 1)
-    second = tuple((side - 5) // 2 + 1 for side in first)
+    first = [(side - 11) // 4 + 1 for side in (height, width)]
+    second = [(side - 5) // 2 + 1 for side in first]
     assert [entry["shape"] for entry in table[1:-1]] == [
         (frames, *first, row["filters"][0]), (frames, *second, row["filters"][1]),
         *[(frames, *second, filters) for filters in row["lstm_filters"]],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import tarfile
 from pathlib import Path
 
@@ -27,7 +28,7 @@ ECG_BAD = [
     ("empty", b"", ValueError, "empty"),
     ("blank-lines", b"\n\n\t\n", ValueError, "empty"),
     ("nul-bytes", b"1 2\x00 3\n", ValueError, "binary"),
-    ("latin-1", "1 caf\xe9\n".encode("latin-1"), ValueError, "binary"),
+    ("latin-1-word", (GOOD_ROW[:-3] + "caf\xe9\n").encode("latin-1"), ValueError, "'caf\xe9' is not a number"),
     ("png", b"\x89PNG\r\n\x1a\n\x00\x00", ValueError, "binary"),
     ("one-column", b"1\n", ValueError, "1 columns, expected 141"),
     ("140-columns", (" ".join(["1"] * 140) + "\n").encode(), ValueError, "140 columns"),
@@ -43,7 +44,12 @@ ECG_BAD = [
      "'t0' is not a number"),
     ("csv-empty-field", (GOOD_CSV.replace("0.5,", ",", 1) + "\n").encode(), ValueError, "'' is not a number"),
     ("semicolons", (";".join(["0.5"] * 140) + ";1\n").encode(), ValueError, "1 columns"),
-    ("utf-16", GOOD_ROW.encode("utf-16"), ValueError, "binary"),
+    ("utf-16-no-mark", GOOD_ROW.encode("utf-16-le"), ValueError, "UTF-16 text without a byte-order mark"),
+    ("control-bytes", bytes(range(128, 256)), ValueError, "binary"),
+    ("html-page", b"<!DOCTYPE html>\n<html><body>503 Service Unavailable</body></html>\n", ValueError, "HTML page"),
+    ("beyond-float32", (GOOD_ROW[:-3] + "1e39\n").encode(), ValueError, "line 1: a value beyond float32"),
+    ("beyond-float64-range", (GOOD_ROW[:-3] + "1e300\n").encode(), ValueError, "line 1: a value beyond float32"),
+    ("both-layouts", (" ".join(["2"] + ["0.5"] * 139 + ["1"]) + "\n").encode(), ValueError, "fits both layouts"),
 ]
 
 
@@ -64,6 +70,11 @@ ECG_FINE = [
     ("scientific", ("1 " + " ".join(["5e-1"] * 140) + "\n").encode(), [False]),
     ("csv-abnormal", (GOOD_CSV[:-1] + "0\n").encode(), [True]),
     ("no-final-newline", GOOD_ROW.encode(), [False]),
+    ("utf-16", (GOOD_ROW + "\n").encode("utf-16"), [False]),
+    ("utf-16-big-endian", b"\xfe\xff" + (GOOD_ROW + "\n").encode("utf-16-be"), [False]),
+    ("latin-1-comment-free", ("2" + GOOD_ROW[1:] + "\n").encode("latin-1"), [True]),
+    ("csv-first-sample-2", (",".join(["2"] + ["0.5"] * 139 + ["1"]) + "\n").encode(), [False]),
+    ("spaces-ecg-csv-layout", (" ".join(["0.5"] * 140 + ["0"]) + "\n").encode(), [True]),
 ]
 
 
@@ -83,12 +94,26 @@ def test_ecg_files_that_are_fine(tmp_path, content, labels):
         (lambda tmp: tmp, FileNotFoundError, "no ecg.csv or ECG5000"),
         (lambda tmp: [], ValueError, "empty list"),
         (lambda tmp: [tmp / "nothing.txt"], FileNotFoundError, "nothing.txt"),
+        (lambda tmp: "", ValueError, "path must be a file or folder path, got ''"),
+        (lambda tmp: [tmp / "ok.txt", " "], ValueError, r"path\[1\] must be a file or folder path"),
+        (lambda tmp: 5, ValueError, "path must be a file or folder path, got 5"),
+        (lambda tmp: make_fifo(tmp / "pipe.txt"), ValueError, "pipe.txt: not a regular file"),
     ],
-    ids=["missing-file", "empty-folder", "empty-list", "missing-in-list"],
+    ids=["missing-file", "empty-folder", "empty-list", "missing-in-list", "empty-string", "blank-in-list",
+         "a-number", "fifo"],
 )
-def test_bad_ecg_paths(tmp_path, make, error, message):
+def test_bad_ecg_paths(tmp_path, monkeypatch, make, error, message):
+    (tmp_path / "ok.txt").write_text(GOOD_ROW)
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")  # "" must not mean this folder
+    data.make_ecg_standin(tmp_path / "elsewhere" / "ecg.csv")
     with pytest.raises(error, match=message):
         data.load_ecg(make(tmp_path))
+
+
+def make_fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
 
 
 # ----------------------------------------------------------------------------- MNIST files
@@ -111,6 +136,10 @@ MNIST_BAD = [
     ("label-42", mnist_arrays(y_test=np.array([4, 42])), "digits 0-9"),
     ("label-minus-1", mnist_arrays(y_test=np.array([4, -1])), "digits 0-9"),
     ("float-labels", mnist_arrays(y_train=np.array([0.0, 1.0, 2.5, 3.0])), "digits 0-9"),
+    ("no-training-images", mnist_arrays(x_train=np.zeros((0, 28, 28), np.uint8), y_train=np.zeros(0, np.int64)),
+     "x_train holds no images"),
+    ("no-test-images", mnist_arrays(x_test=np.zeros((0, 28, 28), np.uint8), y_test=np.zeros(0, np.int64)),
+     "x_test holds no images"),
 ]
 
 
@@ -124,12 +153,14 @@ def test_bad_mnist_arrays(isolated_data_dir, arrays, message):
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"PK\x03\x04 truncated zip", b"\x93NUMPY garbage", b"plain text"],
-    ids=["empty", "truncated-zip", "broken-npy", "text"],
+    [(b"", "an empty file"), (b"PK\x03\x04 truncated zip", "not a readable"), (b"\x93NUMPY garbage", "a single array"),
+     (b"plain text", "not a zip file"), (b"<!doctype html><html><title>404</title></html>", "an HTML page")],
+    ids=["empty", "truncated-zip", "broken-npy", "text", "html-page"],
 )
 def test_unreadable_mnist_files(isolated_data_dir, content):
+    content, message = content
     (isolated_data_dir / "mnist.npz").write_bytes(content)
-    with pytest.raises(ValueError, match=r"mnist\.npz"):
+    with pytest.raises(ValueError, match=rf"mnist\.npz: {message}"):
         data.load_mnist("quick")
 
 
@@ -172,6 +203,15 @@ UCSD_BAD_CALLS = [
     ("frames-2d", lambda root: data.as_unit_frames(np.zeros((4, 4))), ValueError, r"\(4, 4\)"),
     ("standin-tiny", lambda root: data.make_ucsd_standin(root / "s", frames=5), ValueError, "at least 20 frames"),
     ("standin-subset", lambda root: data.make_ucsd_standin(root / "s", subset="Ped3"), ValueError, "subset"),
+    ("videos-empty-list", lambda root: data.ucsd_frames(root, videos=[], progress=False), ValueError,
+     r"videos must be a positive number of videos, a list of names"),
+    ("videos-float", lambda root: data.ucsd_frames(root, videos=2.5, progress=False), ValueError, "videos must be"),
+    ("videos-numbers", lambda root: data.ucsd_clips(root, videos=[1, 2], progress=False), ValueError, "videos must"),
+    ("clips-empty-list", lambda root: data.ucsd_clips(root, videos=[], progress=False), ValueError, "videos must"),
+    ("locate-subset", lambda root: data.locate_ucsd("quick", "UCSDped3"), ValueError, "subset must be one of"),
+    ("download-root-empty", lambda root: data.download_ucsd(""), ValueError, "root must be a file or folder path"),
+    ("download-keep-text", lambda root: data.download_ucsd(root, keep_archive="no"), ValueError,
+     "keep_archive must be True or False"),
 ]
 
 
@@ -210,6 +250,12 @@ def edit_dataset(root: Path, change: str) -> None:
         (test / "UCSDped1.m").write_text(GT.format("a:b"))
     elif change == "mixed-sizes":
         Image.fromarray(np.zeros((9, 12), np.uint8)).save(test / "Test001" / "003.tif")
+    elif change == "duplicate-number":
+        (test / "Test001" / "008.tif").rename(test / "Test001" / "8.tif")
+        Image.fromarray(np.zeros((8, 12), np.uint8)).save(test / "Test001" / "0008.tif")
+    elif change == "m-matlab-spacing":
+        (test / "UCSDped1.m").write_text("TestVideoFile{end+1}.gt_frame = [ 2 : 4 ];\n"
+                                         "TestVideoFile{end+1}.gt_frame = [5 :12 , 1: 2];\n")
     elif change == "all-unreadable":
         for frame in (test / "Test001").glob("*.tif"):
             frame.write_bytes(b"not a tiff")
@@ -226,6 +272,7 @@ UCSD_BAD_FILES = [
     ("m-backwards", "empty or starts before frame 1"),
     ("m-zero", "empty or starts before frame 1"),
     ("m-letters", "not a frame range"),
+    ("duplicate-number", r"0008\.tif and 8\.tif are both frame 8"),
 ]
 
 
@@ -235,6 +282,14 @@ def test_bad_ucsd_files_name_the_file(tmp_path, change, message):
     edit_dataset(root, change)
     with pytest.raises((ValueError, FileNotFoundError), match=message):
         data.ucsd_ground_truth(root, "UCSDped1")
+
+
+def test_matlab_spacing_in_the_ground_truth_is_read(tmp_path):
+    root = small_dataset(tmp_path)
+    edit_dataset(root, "m-matlab-spacing")
+    labels = data.ucsd_ground_truth(root, "UCSDped1")
+    assert np.flatnonzero(labels["Test001"]).tolist() == [1, 2, 3]
+    assert np.flatnonzero(labels["Test002"]).tolist() == [0, 1, *range(4, 12)]
 
 
 @pytest.mark.parametrize("change, message", [("mixed-sizes", "differs from the video's first frame"),

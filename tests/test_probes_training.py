@@ -112,3 +112,83 @@ BASELINE_CASES = [
 def test_baselines_reject(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# ----------------------------------------------------------------------------- round 3: no silent wrong results
+
+@pytest.fixture(scope="module")
+def beat_model():
+    return models.conv1d_ecg_autoencoder()
+
+
+def test_same_count_but_another_shape_is_refused_not_reshaped(beat_model):
+    with pytest.raises(ValueError, match=r"takes examples of shape \(140, 1\); x has shape \(20, 70, 2\)"):
+        scoring.reconstruction_errors(beat_model, np.zeros((20, 70, 2), np.float32))
+    with pytest.raises(ValueError, match=r"x_normal has shape \(20, 2, 70\)"):
+        scoring.fit_autoencoder(beat_model, np.zeros((20, 2, 70)), "quick", epochs=1, progress=False)
+    assert scoring.as_model_input(beat_model, np.zeros((3, 140))).shape == (3, 140, 1)  # a missing axis of 1 is fine
+    assert scoring.as_model_input(beat_model, np.zeros((3, 1, 140))).shape == (3, 140, 1)
+
+
+def test_values_beyond_float32_are_refused_not_made_infinite(model):
+    with pytest.raises(ValueError, match=r"holds 2 values beyond float32.s range"):
+        scoring.reconstruction_errors(model, np.where(np.eye(3, 6) == 1, [[1e39], [1e300], [0.0]], GOOD[:3]))
+
+
+THRESHOLD_CASES = [
+    ("predict-nan", lambda: scoring.predict_anomalies([0.1, 0.2], np.nan), "threshold must be a finite number"),
+    ("predict-inf", lambda: scoring.predict_anomalies([0.1, 0.2], np.inf), "threshold must be a finite number"),
+    ("predict-none", lambda: scoring.predict_anomalies([0.1, 0.2], None), "threshold must be a finite number"),
+    ("predict-text", lambda: scoring.predict_anomalies([0.1, 0.2], "0.5"), "threshold must be a finite number"),
+    ("predict-array", lambda: scoring.predict_anomalies([0.1, 0.2], [0.1, 0.2]), "threshold must be a finite"),
+    ("metrics-nan", lambda: scoring.detection_metrics([True, False], [0.9, 0.1], np.nan), "threshold must be"),
+    ("metrics-text", lambda: scoring.detection_metrics([True, False], [0.9, 0.1], "high"), "threshold must be"),
+    ("mean-std-k-nan", lambda: scoring.threshold_mean_std([0.1, 0.2], np.nan), "k must be a finite number"),
+    ("percentile-text", lambda: scoring.threshold_percentile([0.1, 0.2], "95"), "percentile must be"),
+    ("best-f1-lengths", lambda: scoring.threshold_best_f1([True, False, True], [0.1, 0.2]), "3 labels but 2 scores"),
+    ("scores-text", lambda: scoring.detection_metrics([True, False], ["a", "b"]), "scores must be an array of num"),
+]
+
+
+@pytest.mark.parametrize("call, message", [c[1:] for c in THRESHOLD_CASES], ids=[c[0] for c in THRESHOLD_CASES])
+def test_thresholds_must_be_finite_numbers(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize("batch_size", [0, -1, 2.5, "8", None, True], ids=["0", "-1", "2.5", "text", "none", "bool"])
+def test_a_bad_batch_size_is_named(model, batch_size):
+    pattern = "batch_size must be a whole number of at least 1"
+    for call in (lambda: scoring.reconstruction_errors(model, GOOD, batch_size=batch_size),
+                 lambda: scoring.reconstruct(model, GOOD, batch_size=batch_size),
+                 lambda: scoring.reconstruction_mse(model, GOOD, batch_size=batch_size)):
+        with pytest.raises(ValueError, match=pattern):
+            call()
+    if batch_size is not None:  # None means "the lab's default" in fit_autoencoder
+        with pytest.raises(ValueError, match=pattern):
+            scoring.fit_autoencoder(model, GOOD, "quick", epochs=1, batch_size=batch_size, progress=False)
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [({"epochs": 2.5}, "epochs must be a whole number"), ({"patience": -1}, "patience must be a whole number of at"),
+     ({"seed": "1"}, "seed must be"), ({"progress": "no"}, "progress must be True or False"),
+     ({"callbacks": "tensorboard"}, "callbacks must be a list")],
+    ids=["epochs-float", "patience-negative", "seed-text", "progress-text", "callbacks-text"],
+)
+def test_fit_autoencoder_names_each_bad_option(model, options, message):
+    with pytest.raises(ValueError, match=message):
+        scoring.fit_autoencoder(model, GOOD, "quick", **{"epochs": 1, "progress": False, **options})
+
+
+def test_frames_on_two_scales_are_refused_not_scored():
+    frames = np.random.default_rng(0).integers(0, 256, (3, 4, 5)).astype(np.float64)  # floats in 0-255
+    with pytest.raises(ValueError, match=r"frames must be uint8 or floats in \[0, 1\], got float64 from .* to 2"):
+        video.frame_errors(frames, frames / 255.0)
+    with pytest.raises(ValueError, match="reconstructions must be uint8 or floats"):
+        video.frame_errors(frames / 255.0, frames)
+    with pytest.raises(ValueError, match=r"frames must be uint8 or floats in .* int16"):
+        video.frame_errors(frames.astype(np.int16), frames / 255.0)
+    with pytest.raises(ValueError, match=r"from nan"):
+        video.frame_errors(np.full((1, 2, 2), np.nan), np.zeros((1, 2, 2)))
+    np.testing.assert_allclose(video.frame_errors(frames.astype(np.uint8), frames / 255.0), 0.0, atol=1e-12)

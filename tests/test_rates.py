@@ -127,7 +127,7 @@ def test_every_model_is_scored_on_the_same_draws():
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"scores_by_model": {}}, r"scores_by_model must be a non-empty dict \{name: scores\}, got dict"),
+        ({"scores_by_model": {}}, r"scores_by_model must be a non-empty dict \{name: scores\}, got an empty dict"),
         ({"scores_by_model": {"a": np.zeros(3)}},
          r"scores_by_model\['a'\] must hold one score per example of is_anomaly \(149\), got shape \(3,\)"),
         ({"thresholds": {"b": 0.5}}, r"thresholds has no threshold for \['a'\]"),

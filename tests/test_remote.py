@@ -166,13 +166,33 @@ def test_an_archive_without_the_data_set_is_not_cached(tmp_path, members):
     assert list((tmp_path / "root").iterdir()) == []
 
 
-def test_an_incomplete_cached_copy_is_replaced_by_a_good_download(tmp_path):
+def test_an_incomplete_copy_of_the_users_is_moved_aside_never_deleted(tmp_path, capsys):
     root = tmp_path / "root"
-    (root / data.UCSD_FOLDER / "UCSDped1").mkdir(parents=True)  # what an earlier bad archive left
+    (root / data.UCSD_FOLDER / "UCSDped1").mkdir(parents=True)  # a copy the user had not finished
+    (root / data.UCSD_FOLDER / "UCSDped1" / "notes.txt").write_text("mine")
     archive = archive_of(good_members(), tmp_path / "good.tar.gz")
     folder = data.download_ucsd(root, url=archive.as_uri())
     assert (folder / "UCSDped1" / "Test" / "Test001" / "001.tif").is_file()
-    assert sorted(path.name for path in root.iterdir()) == [data.UCSD_FOLDER]
+    (aside,) = root.glob(f"{data.UCSD_FOLDER}.moved-aside-*")
+    assert (aside / "UCSDped1" / "notes.txt").read_text() == "mine"
+    assert f"it is kept as {aside.name}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind", ["file", "link"])
+def test_a_file_or_link_where_the_data_set_goes_is_moved_aside(tmp_path, kind):
+    root, elsewhere = tmp_path / "root", tmp_path / "elsewhere"
+    root.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "precious.txt").write_text("mine")
+    if kind == "file":
+        (root / data.UCSD_FOLDER).write_text("a file of the user's")
+    else:
+        (root / data.UCSD_FOLDER).symlink_to(elsewhere)
+    data.download_ucsd(root, url=archive_of(good_members(), tmp_path / "good.tar.gz").as_uri())
+    (aside,) = root.glob(f"{data.UCSD_FOLDER}.moved-aside-*")
+    assert aside.is_symlink() if kind == "link" else aside.read_text() == "a file of the user's"
+    assert (elsewhere / "precious.txt").read_text() == "mine" and sorted(elsewhere.iterdir()) == [
+        elsewhere / "precious.txt"]
 
 
 def test_a_local_write_error_keeps_the_good_archive(tmp_path, monkeypatch):
@@ -185,17 +205,22 @@ def test_a_local_write_error_keeps_the_good_archive(tmp_path, monkeypatch):
     monkeypatch.setattr(tarfile.TarFile, "extractall", disk_full)
     with pytest.raises(OSError, match="the archive is kept"):
         data.download_ucsd(root, url=archive.as_uri(), keep_archive=False)
-    assert sorted(path.name for path in root.iterdir()) == [ucsd.ARCHIVE_NAME]
+    assert sorted(path.name for path in root.iterdir() if not path.name.startswith(".")) == [ucsd.ARCHIVE_NAME]
     monkeypatch.undo()
     assert data.download_ucsd(root, url="file:///nowhere").is_dir()  # the kept archive is used, no download
+    assert sorted(path.name for path in root.iterdir()) == [data.UCSD_FOLDER]  # labutils' own archive goes
 
 
-def test_stale_staging_from_a_killed_run_is_removed(tmp_path):
+def test_stale_staging_from_a_killed_run_is_removed_and_nothing_else(tmp_path):
     archive = archive_of(good_members(), tmp_path / "good.tar.gz")
     root = tmp_path / "root"
     (root / ".extract-killed" / "half").mkdir(parents=True)
+    (root / ".extract-killed" / ".labutils-staging").write_text("written by labutils")
+    (root / ".extract-empty").mkdir()
+    (root / ".extract-notes-of-mine").mkdir()
+    (root / ".extract-notes-of-mine" / "notes.txt").write_text("mine")
     data.download_ucsd(root, url=archive.as_uri())
-    assert sorted(path.name for path in root.iterdir()) == [data.UCSD_FOLDER]
+    assert sorted(path.name for path in root.iterdir()) == [".extract-notes-of-mine", data.UCSD_FOLDER]
 
 
 def test_the_pinned_hash_is_checked_for_the_registry_url(monkeypatch, tmp_path):

@@ -31,10 +31,24 @@ def test_full_profile_fetches_from_the_course_repository(monkeypatch, tmp_path):
 
     monkeypatch.setattr("urllib.request.urlopen", fake_urlopen)
     assert results.benchmark_text("ecg-full", "full") == "| table |"
-    assert seen == [results._raw_url("ecg-full")] and seen[0].endswith("/main/benchmarks/results/ecg-full.md")
+    assert seen == [results._raw_url("ecg-full.md")] and seen[0].endswith("/main/benchmarks/results/ecg-full.md")
 
 
 @pytest.mark.parametrize("name", ["", "../secrets", "ecg full", None])
 def test_bad_names(name):
     with pytest.raises(ValueError, match="name must be"):
         results.benchmark_text(name, "quick")
+
+
+def test_stored_video_scores_reads_a_benchmarks_per_frame_table(tmp_path, monkeypatch):
+    monkeypatch.setattr(results, "RESULTS", tmp_path)
+    (tmp_path / "scores.csv").write_text(
+        "video,frame,anomalous,model: raw error\nTest001,1,0,0.1\nTest001,2,1,0.9\nTest002,1,1,0.5\n"
+    )
+    ground_truth, scores = results.stored_video_scores("scores", "quick")
+    assert list(ground_truth) == ["Test001", "Test002"] and ground_truth["Test001"].tolist() == [False, True]
+    assert scores["model: raw error"]["Test001"].tolist() == [0.1, 0.9] and scores["model: raw error"]["Test002"] == 0.5
+    assert results.stored_video_scores("missing", "quick") == (None, results.benchmark_text("missing", "quick"))
+    (tmp_path / "bad.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(ValueError, match="columns video, frame, anomalous"):
+        results.stored_video_scores("bad", "quick")

@@ -65,7 +65,7 @@ def test_a_key_without_wandb_installed_means_tensorboard_only(monkeypatch, tmp_p
 
 
 def test_a_ucsd_download_failure_says_how_to_provide_the_folder(tmp_path):
-    with pytest.raises(OSError, match=r"put the extracted UCSD_Anomaly_Dataset\.v1p2 folder in"):
+    with pytest.raises(OSError, match=r"put it at .*root/UCSD_Anomaly_Dataset\.tar\.gz, or extract it there"):
         data.download_ucsd(tmp_path / "root", url=(tmp_path / "gone.tar.gz").as_uri())
 
 

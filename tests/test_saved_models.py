@@ -206,3 +206,95 @@ def test_a_uint8_clip_model_comes_back_with_the_same_reconstructions(tmp_path):
         stored = []
         saved.visititems(lambda name, item: stored.append(name) if isinstance(item, h5py.Dataset) else None)
     assert len(stored) == len(trained.weights) and not any("optimizer" in name for name in stored)
+
+
+# --------------------------------------------------------------------------- only this model's weights
+
+
+def constant_model(value: float) -> keras.Model:
+    model = build()
+    model.set_weights([np.full(weight.shape, value, "float32") for weight in model.get_weights()])
+    return model
+
+
+def test_weights_from_another_run_are_not_reported_as_loaded(tmp_path, capsys):
+    saved_models.trained_model(build, Trainer(), "ucsd_frames", "quick", folder=tmp_path)
+    weights = next(tmp_path.glob("*.weights.h5"))
+    other = tmp_path / "other"
+    other.mkdir()
+    saved_models._layers_only(constant_model(7.0)).save_weights(other / "x.weights.h5")  # same shapes, not these
+    weights.write_bytes((other / "x.weights.h5").read_bytes())
+    train = Trainer()
+    capsys.readouterr()
+    model, _ = saved_models.trained_model(build, train, "ucsd_frames", "quick", folder=tmp_path)
+    output = capsys.readouterr().out
+    assert train.calls == 1 and "loaded" not in output and "not recorded as this model's weights" in output
+    assert not np.all(model.get_weights()[0] == 7.0)
+
+
+def test_a_record_without_its_weights_hash_trains_again(tmp_path, capsys):
+    saved_models.trained_model(build, Trainer(), "ucsd_frames", "quick", folder=tmp_path)
+    record = next(tmp_path.glob("*.json"))
+    content = json.loads(record.read_text())
+    del content["weights_sha256"]  # as an older labutils wrote it
+    record.write_text(json.dumps(content))
+    train = Trainer()
+    saved_models.trained_model(build, train, "ucsd_frames", "quick", folder=tmp_path)
+    assert train.calls == 1
+
+
+def test_two_saves_at_once_never_mix_one_history_with_the_other_weights(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    real_replace = saved_models.os.replace
+
+    def slow_replace(source, target):  # the first saver stops between its two renames
+        real_replace(source, target)
+        if str(target).endswith(".json") and threading.current_thread().name == "first":
+            time.sleep(0.5)
+
+    monkeypatch.setattr(saved_models.os, "replace", slow_replace)
+    key = saved_models.model_key(build(), "ucsd_frames", "quick")
+    weights, record = tmp_path / "tiny.weights.h5", tmp_path / "tiny.json"
+
+    def save(value: float):
+        saved_models._save(constant_model(value), weights, record, {**key, "history": {"loss": [value]}})
+
+    first = threading.Thread(target=save, args=(1.0,), name="first")
+    first.start()
+    time.sleep(0.2)
+    second = threading.Thread(target=save, args=(2.0,), name="second")
+    second.start()
+    first.join()
+    second.join()
+    content = saved_models._record_of(weights, record, key)
+    assert content is not None  # the record names these weights
+    model = build()
+    saved_models._layers_only(model).load_weights(weights)
+    assert model.get_weights()[0][0, 0] == content["history"]["loss"][0]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [({"retrain": "yes"}, "retrain must be True or False"), ({"folder": ""}, "folder must be a file or folder path"),
+     ({"lab": ["ucsd_frames"]}, "lab must be one of"), ({"details": {"size": np.float64("nan")}}, None)],
+    ids=["retrain-text", "folder-empty", "lab-list", "details-nan"],
+)
+def test_more_bad_arguments_are_named(tmp_path, arguments, message):
+    call = {"build": build, "train": Trainer(), "lab": "ucsd_frames", "profile": "quick", "folder": tmp_path}
+    call |= arguments
+    if message is None:  # NaN in details is recorded as text and keys the file like any other value
+        saved_models.trained_model(call.pop("build"), call.pop("train"), call.pop("lab"), **call)
+        return
+    with pytest.raises(ValueError, match=message):
+        saved_models.trained_model(call.pop("build"), call.pop("train"), call.pop("lab"), **call)
+
+
+def test_model_key_and_key_hash_name_bad_arguments():
+    with pytest.raises(ValueError, match=r"model must be a keras\.Model, got a str"):
+        saved_models.model_key("tiny", "ucsd_frames", "quick")
+    with pytest.raises(ValueError, match="key must be a dict"):
+        saved_models.key_hash(["ucsd_frames"])
+    with pytest.raises(ValueError, match="key must hold plain JSON values"):
+        saved_models.key_hash({"model": object()})

@@ -69,6 +69,19 @@ def test_run_directory_is_a_safe_folder_name(tmp_path):
     assert tracking.run_directory("///", tmp_path) == tmp_path / "run"
 
 
+@pytest.mark.parametrize("run_name", ["..", ".", "../..", "../escape", ".hidden", "-.."])
+def test_run_directory_never_points_outside_the_log_folder(tmp_path, run_name):
+    folder = tracking.run_directory(run_name, tmp_path / "logs")
+    assert folder.parent == tmp_path / "logs" and not folder.name.startswith(".")
+    assert folder.resolve().parent == (tmp_path / "logs").resolve()
+
+
+@pytest.mark.parametrize("log_root", ["", None, 3])
+def test_a_bad_log_root_is_named(log_root):
+    with pytest.raises(ValueError, match="log_root must be a folder path"):
+        tracking.run_directory("run", log_root)
+
+
 def test_netrc_entry_counts_as_a_key(monkeypatch, tmp_path):
     monkeypatch.delenv("WANDB_API_KEY", raising=False)
     netrc = tmp_path / "netrc"

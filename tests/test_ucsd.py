@@ -392,3 +392,19 @@ def test_masks_must_match_their_video(tmp_path):
     Image.fromarray(np.zeros((9, 12), dtype=np.uint8)).save(masks / "001.bmp")
     with pytest.raises(ValueError, match=r"mask size \(12, 9\) differs from the frames' \(12, 8\)"):
         data.ucsd_pixel_masks(root, "UCSDped1")
+
+
+def test_locate_ucsd_says_what_the_data_is_as_values(isolated_data_dir):
+    import pickle
+
+    root, source = data.locate_ucsd("quick", "UCSDped2")
+    assert isinstance(source, str) and "generated" in source  # the sentence a notebook prints, as before
+    assert source.real is False and source.name == f"generated v{data.UCSD_STANDIN_VERSION}"
+    data.make_ucsd_standin(isolated_data_dir / "ucsd", "UCSDped2", train_videos=1, test_videos=1, frames=20,
+                           frame_size=(48, 64))  # a copy in the data folder counts as the real data set
+    root, source = data.locate_ucsd("quick", "UCSDped2")
+    assert root == isolated_data_dir / "ucsd" and source.real is True and source.name == "real"
+    copied = pickle.loads(pickle.dumps(source))
+    assert (copied, copied.real, copied.name) == (source, True, "real")
+    with pytest.raises(ValueError, match="real must be"):
+        data.DataSource("text", real="yes")

@@ -137,8 +137,8 @@ def test_split_videos_holds_out_the_last_whole_videos():
 @pytest.mark.parametrize(
     ("videos", "fraction", "message"),
     [
-        (named_videos(3), 0.0, "validation_fraction must be between 0 and 1, got 0.0"),
-        (named_videos(3), 1.0, "validation_fraction must be between 0 and 1, got 1.0"),
+        (named_videos(3), 0.0, r"validation_fraction must be a number in \(0, 1\), got 0.0"),
+        (named_videos(3), 1.0, r"validation_fraction must be a number in \(0, 1\), got 1.0"),
         (named_videos(1), 0.5, r"holds one video \(Train001\)"),
         ({}, 0.5, "empty dict"),
         (np.zeros((3, 4, 5)), 0.5, r"must be a dict .*shape \(3, 4, 5\)"),
@@ -254,3 +254,38 @@ def test_mean_frame_averages_the_chosen_videos_in_unit_range():
         video.mean_frame({"a": np.zeros((2, 3, 4)), "b": np.zeros((2, 3, 5))})
     with pytest.raises(ValueError, match="empty dict"):
         video.mean_frame({})
+
+
+def test_motion_errors_score_the_change_between_frames_not_the_blur():
+    from labutils import video_scores as video
+    frames = np.zeros((4, 2, 2), np.float32)
+    frames[2:, 0, 0] = 1.0  # a pixel switches on at frame 2
+    blurred = frames * 0.5 + 0.25  # rebuilt dimly, but it changes when the video does (by half as much)
+    errors = video.motion_errors(frames, blurred)
+    np.testing.assert_allclose(errors, [0.0, 0.0, 0.5**2 / 4, 0.0])  # only the missing half of the change
+    still = np.full((4, 2, 2), 0.3, np.float32)  # a reconstruction that never changes
+    np.testing.assert_allclose(video.motion_errors(frames, still), [0.0, 0.0, 0.25, 0.0])
+    np.testing.assert_allclose(video.motion_errors(frames[1:], still[1:])[:2], [0.25, 0.25])  # first = second
+    uint8 = np.round(frames * 255).astype(np.uint8)
+    np.testing.assert_allclose(video.motion_errors(uint8, still), video.motion_errors(frames, still), atol=1e-6)
+    with pytest.raises(ValueError, match="at least 2 frames"):
+        video.motion_errors(frames[:1], still[:1])
+    with pytest.raises(ValueError, match="differ in shape"):
+        video.motion_errors(frames, still[:3])
+
+
+def test_anomaly_scores_gives_the_four_scores_larger_for_more_anomalous():
+    from labutils import video_scores
+
+    frames = {"a": np.zeros((4, 2, 2), np.float32), "b": np.zeros((3, 2, 2), np.float32)}
+    frames["a"][2:] = 1.0  # a switches on at frame 2
+    rebuilt = {"a": np.zeros((4, 2, 2), np.float32), "b": np.full((3, 2, 2), 0.5, np.float32)}
+    scores = video_scores.anomaly_scores(frames, rebuilt)
+    assert tuple(scores) == video_scores.SCORE_NAMES
+    np.testing.assert_allclose(scores["raw error"]["a"], [0, 0, 1, 1])
+    np.testing.assert_allclose(scores["regularity"]["a"], [0, 0, 1, 1])  # 1 - s(t): the worst frames score 1
+    np.testing.assert_allclose(scores["motion error"]["a"], [0, 0, 1, 0])  # only the frame where it changes
+    np.testing.assert_allclose(scores["motion regularity"]["a"], [0, 0, 1, 0])
+    np.testing.assert_allclose(scores["raw error"]["b"], [0.25] * 3)
+    with pytest.raises(ValueError, match="same videos"):
+        video_scores.anomaly_scores(frames, {"a": rebuilt["a"]})

@@ -69,7 +69,8 @@ def fingerprint_files(root: Path = ROOT) -> list[Path]:
     """The files besides a notebook's code that decide its outputs."""
     package = root / "labutils"
     files = sorted(path for path in package.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
-    results = sorted((root / "benchmarks" / "results").glob("*.md"))  # notebooks show them (labutils.results)
+    folder = root / "benchmarks" / "results"
+    results = sorted([*folder.glob("*.md"), *folder.glob("*.csv")])  # notebooks show them (labutils.results)
     return [*files, *results, root / "requirements.lock", root / "tools" / "execute_notebooks.py"]
 
 

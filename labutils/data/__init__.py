@@ -26,7 +26,15 @@ helpers :func:`as_unit_frames` and :func:`clip_starts` live in :mod:`labutils.fr
 
 from labutils.data.ecg import ECG_SUBSET, download_ecg, load_ecg, locate_ecg
 from labutils.data.ecg_standin import ECG_LENGTH, make_ecg_standin
-from labutils.data.folders import SHIPPED_FOLDER, data_dir, describe, shipped_file, standin_folder, writable_data_dir
+from labutils.data.folders import (
+    SHIPPED_FOLDER,
+    DataSource,
+    data_dir,
+    describe,
+    shipped_file,
+    standin_folder,
+    writable_data_dir,
+)
 from labutils.data.mnist import MNIST_SUBSET, load_mnist, one_class_split
 from labutils.data.remote import REMOTE_FILES, RemoteFile, fetch
 from labutils.data.toy import make_toy_2d
@@ -49,6 +57,7 @@ __all__ = [
     "UCSD_SPLITS",
     "UCSD_STANDIN_VERSION",
     "UCSD_SUBSETS",
+    "DataSource",
     "RemoteFile",
     "as_unit_frames",
     "clip_starts",

@@ -8,11 +8,12 @@ labutils); :func:`download_ecg` fetches ``ecg.csv`` through :mod:`.remote`.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 
-from labutils import env
+from labutils import _checks, env
 from labutils.data import remote
 from labutils.data.ecg_standin import ECG_LENGTH
 from labutils.data.folders import data_dir, describe, shipped_file
@@ -21,25 +22,18 @@ from labutils.data.folders import data_dir, describe, shipped_file
 ECG_SUBSET = "ecg5000_300.txt"
 ECG_CSV_BEATS = 4998  # beats in TensorFlow's ecg.csv
 _UCR_CLASSES = (1, 2, 3, 4, 5)  # 1 = normal, 2-5 = four kinds of abnormal beat
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def _read_ecg_file(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """Read one ECG file in either format; see :func:`load_ecg`."""
     if path.is_dir():
         raise ValueError(f"{path}: a folder, where a file was expected (pass the folder alone to load it)")
+    if path.exists() and not path.is_file():  # never opened: reading a FIFO would wait forever
+        raise ValueError(f"{path}: not a regular file (a FIFO, socket or device); ECG data must be a text file")
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such ECG file")
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise ValueError(f"{path}: the file is empty")
-    binary = ValueError(f"{path}: this is a binary file, not ECG text (ecg.csv or UCR .txt)")
-    if b"\x00" in raw:
-        raise binary
-    try:
-        text = raw.decode("utf-8-sig")  # a byte-order mark from a spreadsheet is fine
-    except UnicodeDecodeError:
-        raise binary from None
-
+    text = _ecg_text(path, path.read_bytes())
     lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
     if not lines:
         raise ValueError(f"{path}: the file is empty")
@@ -73,10 +67,19 @@ def _read_ecg_file(path: Path) -> tuple[np.ndarray, np.ndarray]:
         rows.append(values)
     table = np.asarray(rows, dtype=np.float64)
     numbers = [number for number, _ in lines]
+    if _checks.beyond_float32(table):
+        row = int(np.flatnonzero(np.abs(table).max(axis=1) > _checks.FLOAT32_MAX)[0])
+        raise ValueError(f"{path}, line {numbers[row]}: a value beyond float32's range (±3.4e38), where beats are read")
 
     last_is_binary = bool(np.isin(table[:, -1], (0.0, 1.0)).all())
     first_is_class = bool(np.isin(table[:, 0], _UCR_CLASSES).all())
-    if last_is_binary and (comma_separated or not first_is_class):
+    if last_is_binary and first_is_class and not comma_separated:
+        raise ValueError(
+            f"{path}: fits both layouts, and they label the beats differently: every line starts with a "
+            "class 1-5 (the UCR layout) and ends with 0 or 1 (ecg.csv's layout). Separate ecg.csv's "
+            "values with commas, as TensorFlow's file does, to have it read as ecg.csv"
+        )
+    if last_is_binary:
         # TensorFlow's ecg.csv: 140 samples, then 1 = normal, 0 = abnormal.
         return table[:, :-1].astype(np.float32), table[:, -1] == 0.0
     if first_is_class:
@@ -89,6 +92,33 @@ def _read_ecg_file(path: Path) -> tuple[np.ndarray, np.ndarray]:
         f"(line {bad_last} does not), the UCR format starts it with a class 1-5 "
         f"(line {bad_first} does not)"
     )
+
+
+def _ecg_text(path: Path, raw: bytes) -> str:
+    """The text of an ECG file: UTF-8, UTF-16 or UTF-32 with a byte-order mark, or a one-byte code page."""
+    if not raw.strip():
+        raise ValueError(f"{path}: the file is empty")
+    for mark, encoding in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                           (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if raw.startswith(mark):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                raise ValueError(f"{path}: starts like {encoding.upper()} text but does not decode as it") from None
+    if b"\x00" in raw:
+        half = raw[1::2] if raw[0::2].count(0) < raw[1::2].count(0) else raw[0::2]
+        if half.count(0) > len(half) // 2:
+            raise ValueError(f"{path}: UTF-16 text without a byte-order mark; save it as UTF-8")
+        raise ValueError(f"{path}: this is a binary file, not ECG text (ecg.csv or UCR .txt)")
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark from a spreadsheet is fine
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")  # numbers are ASCII in every code page; a stray letter is named below
+    if len(_CONTROLS.findall(text)) > len(text) // 20:  # text has few control characters; binary many
+        raise ValueError(f"{path}: this is a binary file, not ECG text (ecg.csv or UCR .txt)")
+    if _checks.looks_like_html(raw):
+        raise ValueError(f"{path}: an HTML page (a web server's error page?), not ECG text")
+    return text
 
 
 def _is_number(text: str) -> bool:
@@ -134,8 +164,8 @@ def load_ecg(path: str | Path | list[str | Path] | None = None) -> tuple[np.ndar
     if path is None:
         paths, _ = locate_ecg()
     elif isinstance(path, (list, tuple)):
-        paths = [Path(file) for file in path]
-    elif Path(path).is_dir():
+        paths = [_checks.path(f"path[{index}]", file) for index, file in enumerate(path)]
+    elif _checks.path("path", path).is_dir():  # "" would be the current folder: refused
         paths = _ecg_files_in(Path(path))
         if not paths:
             raise FileNotFoundError(f"{path}: no ecg.csv or ECG5000_*.txt in this folder")
@@ -178,17 +208,17 @@ def download_ecg(folder: str | Path, url: str | None = None) -> Path:
     """Download TensorFlow's ``ecg.csv`` into ``folder`` once, and return its path.
 
     Fetched by :func:`labutils.data.remote.fetch` and read by the ECG reader before it is
-    kept; from the registry's URL it must hold all :data:`ECG_CSV_BEATS` beats (TensorFlow
-    publishes no hash, and a server that sends no length can cut a transfer at a line
-    boundary). ``url`` may be any URL urllib understands, ``file://`` included.
+    kept; from any URL it must hold all :data:`ECG_CSV_BEATS` beats (TensorFlow publishes no
+    hash, and a server that sends no length can cut a transfer at a line boundary). ``url``
+    may be any URL urllib understands, ``file://`` included.
     """
 
-    def validate(path: Path) -> None:
+    def validate(path: Path) -> None:  # from any URL: a mirror of ecg.csv holds every beat too
         beats, _ = _read_ecg_file(path)
-        if url is None and len(beats) != ECG_CSV_BEATS:
+        if len(beats) != ECG_CSV_BEATS:
             raise ValueError(
                 f"{path.name}: {len(beats)} beats where TensorFlow's ecg.csv has {ECG_CSV_BEATS}: "
-                "the download was cut short; deleted, run again"
+                "the download was cut short, or is not ecg.csv"
             )
 
     return remote.fetch("ecg", Path(folder) / "ecg.csv", url=url, validate=validate)

@@ -81,6 +81,30 @@ def shipped_file(name: str) -> Path:
     return path
 
 
+class DataSource(str):
+    """The one-line description a ``locate_*`` function returns, which also says what the data is.
+
+    It is the sentence a notebook prints (a ``str``, as before), with two attributes a
+    notebook reads instead of searching the sentence: ``real`` (True for the real data set,
+    a download or a copy in the data folder) and ``name``, a short label for keys and
+    tables: ``"real"`` or, for a generated stand-in, ``"generated v3"`` (its version).
+    """
+
+    real: bool
+    name: str
+
+    def __new__(cls, text: str, real: bool, name: str | None = None) -> DataSource:
+        if not isinstance(real, bool):
+            raise ValueError(f"real must be True or False, got {real!r}")
+        source = super().__new__(cls, text)
+        source.real = real
+        source.name = name or ("real" if real else "generated")
+        return source
+
+    def __reduce__(self):  # pickling keeps the attributes
+        return (DataSource, (str(self), self.real, self.name))
+
+
 def describe(path: str | Path) -> str:
     """``path`` as a notebook prints it: relative to the data folder when inside it, else its name.
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from labutils import env
+from labutils import _checks, env
 from labutils.data import remote
 from labutils.data.folders import data_dir, describe, shipped_file
 
@@ -24,6 +24,7 @@ MnistSplits = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]
 
 def _read_mnist_npz(path: Path) -> MnistSplits:
     """Read Keras's ``mnist.npz``, checking its arrays; pixels become float32 in [0, 1]."""
+    _check_npz_start(path)
     try:
         loaded = np.load(path, allow_pickle=False)
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
@@ -44,6 +45,8 @@ def _read_mnist_npz(path: Path) -> MnistSplits:
                 f"{path}: x_{split} has shape {images.shape} and y_{split} {labels.shape}, "
                 "expected (n, 28, 28) and (n,)"
             )
+        if len(images) == 0:
+            raise ValueError(f"{path}: x_{split} holds no images; mnist.npz has 60,000 training and 10,000 test digits")
         if images.dtype != np.uint8:
             raise ValueError(f"{path}: x_{split} holds {images.dtype}, expected uint8 pixels 0-255 as in mnist.npz")
         if not np.issubdtype(labels.dtype, np.integer) or labels.min(initial=0) < 0 or labels.max(initial=0) > 9:
@@ -53,6 +56,21 @@ def _read_mnist_npz(path: Path) -> MnistSplits:
         (scale(arrays["x_train"]), arrays["y_train"].astype(np.int64)),
         (scale(arrays["x_test"]), arrays["y_test"].astype(np.int64)),
     )
+
+
+def _check_npz_start(path: Path) -> None:
+    """Name what ``path`` is when it cannot be an .npz archive: an HTML page, an empty file, a lone array."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(2048)
+    except OSError as error:
+        raise ValueError(f"{path}: cannot be read ({error.strerror or error})") from None
+    if head.startswith(b"\x93NUMPY"):
+        raise ValueError(f"{path}: a single array, not an .npz archive of x_train, y_train, x_test, y_test")
+    if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        what = "an HTML page (a web server's error page?)" if _checks.looks_like_html(head) else (
+            "an empty file" if not head else "not a zip file")
+        raise ValueError(f"{path}: {what}, not an .npz archive of x_train, y_train, x_test, y_test")
 
 
 def load_mnist(profile: str | None = None) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], str]:

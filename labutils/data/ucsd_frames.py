@@ -101,12 +101,14 @@ def iter_ucsd_video(video: str | Path, image_size: int | tuple[int, int] | None 
 
 def selected_videos(root: str | Path, subset: str, split: str, videos: int | list[str] | None) -> list[Path]:
     """The video folders of a split, all of them or the first ``videos`` or the named ones."""
-    if isinstance(videos, bool) or (isinstance(videos, int) and videos < 1) or isinstance(videos, str):
+    count = isinstance(videos, (int, np.integer)) and not isinstance(videos, bool)
+    names = isinstance(videos, (list, tuple)) and bool(videos) and all(isinstance(name, str) for name in videos)
+    if not (videos is None or names or (count and videos >= 1)):
         raise ValueError(
             f"videos must be a positive number of videos, a list of names such as ['Train001'] or None, got {videos!r}"
         )
     folders = ucsd_videos(root, subset, split)
-    if isinstance(videos, int):
+    if count:
         folders = folders[:videos]
     elif videos is not None:
         by_name = {folder.name: folder for folder in folders}
@@ -140,6 +142,7 @@ def ucsd_frames(
 
 def _parse_gt_ranges(text: str, where: str) -> list[tuple[int, int]]:
     ranges = []
+    text = re.sub(r"\s*:\s*", ":", text)  # MATLAB allows spaces around the colon: [ 3 : 10 ]
     for part in filter(None, re.split(r"[,\s]+", text.strip())):
         bounds = part.split(":")
         if len(bounds) > 2 or not all(bound.isdigit() for bound in bounds):

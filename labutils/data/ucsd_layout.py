@@ -8,6 +8,7 @@ Used by chapters 4 and 6 through :mod:`labutils.data`.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 UCSD_FOLDER = "UCSD_Anomaly_Dataset.v1p2"  # the archive's top folder
@@ -82,6 +83,9 @@ def frame_files(video: Path, suffix: str = ".tif") -> list[Path]:
     except ValueError:
         bad = next(file for file in files if not file.stem.isdigit())
         raise ValueError(f"{bad}: frame files must be numbered (001{suffix}, 002{suffix}, ...)") from None
+    for (number, file), (next_number, next_file) in itertools.pairwise(numbered):
+        if number == next_number:
+            raise ValueError(f"{video}: {file.name} and {next_file.name} are both frame {number}; keep one of them")
     for expected, (number, file) in enumerate(numbered, start=1):
         if number != expected:
             raise ValueError(f"{video}: frame {expected:03d}{suffix} is missing (the next one is {file.name})")

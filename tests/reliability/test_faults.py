@@ -99,3 +99,49 @@ def test_two_downloads_into_one_folder_at_once(server, tmp_path):
     assert outcomes[1][0] == 0 or "another download" in outcomes[1][1], outcomes[1][1]
     assert data.download_ucsd(root, url="file:///nowhere").is_dir()
     assert sorted(path.name for path in root.iterdir()) == [FOLDER]
+
+
+@pytest.mark.parametrize("mode, message", [("no-length-lines", "cut short"), ("no-length-cut", "ragged")])
+def test_an_ecg_file_from_any_url_cut_without_a_length_is_never_cached(server, tmp_path, mode, message):
+    handler, base = server
+    served = data.make_ecg_standin(tmp_path / "ecg.csv", n_normal=2919, n_anomalous=2079)
+    handler.payload, handler.mode = served.read_bytes(), mode
+    with pytest.raises(ValueError, match=message):
+        ecg.download_ecg(tmp_path / "cache", url=f"{base}/mirror/ecg.csv")  # not the registry's URL
+    assert list((tmp_path / "cache").iterdir()) == []
+
+
+def test_a_file_without_a_length_is_kept_only_when_its_content_is_checked(server, tmp_path):
+    handler, base = server
+    handler.payload, handler.mode = b"payload" * 1000, "no-length"
+    target = tmp_path / "cache" / "file.bin"
+    with pytest.raises(ValueError, match="sent no length and nothing can check the content"):
+        remote.fetch("ecg", target, url=f"{base}/file.bin")
+    assert list(target.parent.iterdir()) == []
+    checked = []
+    assert remote.fetch("ecg", target, url=f"{base}/file.bin", validate=checked.append).read_bytes() == handler.payload
+    assert checked == [target.with_name("file.bin.part")]
+
+
+def test_a_stream_without_a_length_stops_at_the_size_bound(server, tmp_path, monkeypatch):
+    handler, base = server
+    handler.payload, handler.mode = b"0" * (3 << 20), "no-length"
+    monkeypatch.setitem(remote.REMOTE_FILES, "ecg", type(remote.REMOTE_FILES["ecg"])(url="x", max_bytes=1 << 20))
+    with pytest.raises(ValueError, match="more than the 1,048,576 bytes this file may have arrived"):
+        remote.fetch("ecg", tmp_path / "cache" / "ecg.csv", url=f"{base}/ecg.csv", validate=lambda path: None)
+    assert list((tmp_path / "cache").iterdir()) == []
+
+
+def test_a_server_error_then_a_good_mirror(server, tmp_path, monkeypatch):
+    handler, base = server
+    archive = ucsd_archive(tmp_path / "a.tar.gz", videos=1, frames=5)
+    handler.payload = archive
+    good = tmp_path / "mirror.tar.gz"
+    good.write_bytes(archive)
+    entry = remote.REMOTE_FILES["ucsd"]
+    sources = (f"{base}/broken.tar.gz", good.as_uri())
+    monkeypatch.setitem(remote.REMOTE_FILES, "ucsd", type(entry)(
+        url=sources[0], mirrors=sources[1:], sha256=remote.sha256_of(good), resumable=True, page=entry.page))
+    handler.mode = "error-500"
+    assert data.download_ucsd(tmp_path / "root").is_dir()
+    assert handler.requests == [None]  # the first source was tried once, then the mirror
