@@ -87,6 +87,30 @@ def test_runs_top_to_bottom_in_quick_profile(path, executed):
         assert "real MNIST digits shipped with labutils" in text
     if path.name.startswith("03_ecg"):
         assert "Using: 300 real ECG5000 beats shipped with labutils" in text
+    assert not cells_without_their_figure(notebook), f"{path.name}: plots that never show"
+
+
+def cells_without_their_figure(notebook: nbformat.NotebookNode) -> list[int]:
+    """The code cells that call a ``plotting.plot_*`` function but show no image: a figure
+    returned inside an ``if`` or a loop is not the cell's value, so it needs ``display``."""
+    return [
+        index
+        for index, cell in enumerate(notebook.cells)
+        if cell.cell_type == "code"
+        and re.search(r"\bplotting\.plot_\w+\(", cell.source)
+        and not any("image/png" in output.get("data", {}) for output in cell.outputs)
+    ]
+
+
+def test_a_plot_returned_inside_an_if_is_caught():
+    figure = {"output_type": "display_data", "data": {"image/png": "iVBOR"}, "metadata": {}}
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell("plotting.plot_history(history)", outputs=[nbformat.from_dict(figure)]),
+        nbformat.v4.new_code_cell("if ready:\n    plotting.plot_regularity(scores, truth)"),
+        nbformat.v4.new_code_cell("print('no plot here')"),
+    ]
+    assert cells_without_their_figure(notebook) == [1]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
