@@ -107,7 +107,8 @@ def rehearsal(data_dir: Path, subset: str, epochs: int, steps: int) -> str:
     machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores, GPU: " + (
         ", ".join(env.gpu_names()) or "none")
     lines.append(f"3-4. The full profile's rows trained for {epochs} epochs (the clip model on {steps} batches "
-                 f"of {clip_row['batch_size']} clips per epoch and {steps} validation batches); then "
+                 f"of {clip_row['batch_size']} clips per epoch and {steps} validation batches, learning rate "
+                 f"{clip_row['learning_rate']:g}); then "
                  "`trained_model` was called again and loaded the saved weights. "
                  f"{machine}; {time.strftime('%Y-%m-%d')}; {time.perf_counter() - start:.0f} s in all.")
     return "\n\n".join([*lines, pd.DataFrame(rows).to_markdown(index=False)])

@@ -105,8 +105,9 @@ _TABLE: dict[str, dict[str, dict]] = {
         },
         # a small model for a CPU: fewer filters, smaller frames (59x91 keeps the stand-in's
         # proportions, no padding), a larger learning rate, few epochs, strides 1 only (the
-        # stand-in's runner is what a stride would make of a walker). On stand-in version 3 it
-        # stays at the mean frame for its first 3-4 epochs (seeds 0, 1, 2, 42): patience 10 waits
+        # stand-in's walkers all walk at one speed; strides 1 and 2 were not tried on version 3).
+        # On stand-in version 3 it stays at the mean frame for its first 3-4 epochs (seeds 0, 1,
+        # 2, 42): patience 10 waits
         "quick": {
             "image_size": (59, 91), "clip_length": 10, "filters": (32, 16), "lstm_filters": (32, 16, 32),
             "learning_rate": 2e-3, "strides": (1,), "step": 5, "epochs": 30, "batch_size": 4,
