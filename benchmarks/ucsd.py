@@ -317,8 +317,10 @@ def main() -> None:
     if "detectors" in chosen:
         from labutils.data import UCSD_STANDIN_VERSION
 
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                cwd=Path(__file__).parent).stdout.strip() or "unknown"
+        sys.path.insert(0, str(Path(__file__).parent))
+        import ucsd_real
+
+        commit = ucsd_real.commit_label()
 
         results, gains = detector_benchmark(arguments.seeds)
         write("detectors", results,
@@ -326,7 +328,7 @@ def main() -> None:
               f"them (quick rows ucsd_video and ucsd_frames of labutils.settings, the fit videos' mean frame "
               f"subtracted), seeds {arguments.seeds}: frame-level ROC-AUC per kind of anomaly and seed, EER, "
               f"training seconds (wall and CPU, with the 1-minute load average when training began) on this "
-              f"2-core CPU ({machine}, commit {commit})")
+              f"{os.cpu_count()}-core CPU ({machine}, commit {commit})")
         with open(RESULTS / "ucsd-detectors.md", "a") as file:
             file.write(f"\nSpatio-temporal minus frame model, same resolution, per seed:\n\n"
                        f"{gains.to_markdown(index=False)}\n")

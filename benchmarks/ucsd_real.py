@@ -38,7 +38,8 @@ RESULTS = Path(__file__).parent / "results"
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _commit() -> str:
+def commit_label() -> str:
+    """The checkout's short commit, "with uncommitted changes" where labutils or benchmarks differ."""
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                                 check=True).stdout.strip()
@@ -192,7 +193,7 @@ def real_benchmark(
         f"Real {subset}: {len(train_frames)} training videos ({sum(map(len, train_frames.values()))} frames), "
         f"{len(videos)} test videos ({frames_count} frames, {anomalous} anomalous). "
         f"Command: `python benchmarks/ucsd.py --only real --data-dir DIR --subset {subset} --profile {profile} "
-        f"--seed {seed}`; commit {_commit()}, {time.strftime('%Y-%m-%d')}; {machine}; "
+        f"--seed {seed}`; commit {commit_label()}, {time.strftime('%Y-%m-%d')}; {machine}; "
         f"{time.perf_counter() - started:.0f} s in all. Settings rows: `{frame_lab}`, `{clip_lab}` "
         f"(labutils.settings). Regularity scores normalise each video by its own smallest and largest error: "
         f"offline scores that need the whole video."

@@ -10,8 +10,9 @@ notebooks meet it in the full profile:
 2. ``labutils.data.locate_ucsd("full", subset)`` finds it as real data;
 3. the **full** rows a GPU student trains (``ucsd_frames`` and ``ucsd_video``: the slides' frame
    model and Chong & Tay's 227x227 model) train through ``labutils.saved_models.trained_model``
-   for a few epochs (the clip model on ``--steps`` batches per epoch, drawn anew each epoch, since
-   one full epoch of the paper's model takes tens of minutes on a CPU), showing the losses;
+   for a few epochs (the clip model on at most ``--steps`` batches per epoch, drawn anew each
+   epoch: on Ped2 a full epoch of the paper's model is 40 batches, minutes on a CPU), showing
+   the losses;
 4. ``trained_model`` is called again: it must load the saved weights, and the loaded model must
    rebuild a test clip exactly as the trained one did.
 
@@ -67,6 +68,8 @@ def rehearsal(data_dir: Path, subset: str, epochs: int, steps: int) -> str:
                "rehearsal": f"{epochs} epochs of {steps} batches"}
     train_clips, validation_clips = video_training.clip_datasets(root, subset, fit_videos, validation_videos, clip_row,
                                                                  progress=False)
+    batches = {"train": int(train_clips.cardinality()), "validation": int(validation_clips.cardinality())}
+    used = {name: min(steps, count) for name, count in batches.items()}
 
     def build_clip():
         env.setup(seed=0, verbose=False)
@@ -106,8 +109,9 @@ def rehearsal(data_dir: Path, subset: str, epochs: int, steps: int) -> str:
                          "s/epoch": round(seconds / len(history["loss"]), 1), "reloaded, same output": same})
     machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores, GPU: " + (
         ", ".join(env.gpu_names()) or "none")
-    lines.append(f"3-4. The full profile's rows trained for {epochs} epochs (the clip model on {steps} batches "
-                 f"of {clip_row['batch_size']} clips per epoch and {steps} validation batches, learning rate "
+    lines.append(f"3-4. The full profile's rows trained for {epochs} epochs (the clip model on {used['train']} of its "
+                 f"{batches['train']} batches of {clip_row['batch_size']} clips per epoch and {used['validation']} of "
+                 f"{batches['validation']} validation batches, learning rate "
                  f"{clip_row['learning_rate']:g}); then "
                  "`trained_model` was called again and loaded the saved weights. "
                  f"{machine}; {time.strftime('%Y-%m-%d')}; {time.perf_counter() - start:.0f} s in all.")

@@ -94,10 +94,10 @@ _TABLE: dict[str, dict[str, dict]] = {
         # the paper's model and the slides' training: 227x227, 10 frames, batch 16, 80 epochs; learning
         # rate 1e-3, not the paper's 1e-4: the paper scales its mean-subtracted frames to unit variance,
         # ours stay in [0, 1] units (a residual about 20 times smaller), and 1e-3 is what the CPU row
-        # learns with on real Ped2. Like the CPU row's model, which stays at the mean frame for its
-        # first ~200 steps, it needs more steps than a CPU rehearsal gives it before its loss falls
-        # (on real Ped2 its loss had not moved after 100 steps of 16 clips, nor at 1e-4 after 60;
-        # benchmarks/results/ucsd-full-rehearsal.md); 80 epochs on a GPU are thousands of steps
+        # learns with on real Ped2. It starts slowly, like the CPU row's model: on real Ped2 its
+        # validation loss stayed at the mean frame's for 2 epochs (80 steps of 16 clips), then fell
+        # by a third in the next 2 (at 1e-4 it had not moved after 60 steps; see
+        # benchmarks/results/ucsd-full-rehearsal.md and benchmarks/README.md)
         "full": {
             "image_size": (227, 227), "clip_length": 10, "filters": (128, 64), "lstm_filters": (64, 32, 64),
             "learning_rate": 1e-3, "strides": (1, 2, 3), "step": 10, "epochs": 80, "batch_size": 16,
