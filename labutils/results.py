@@ -1,7 +1,8 @@
 """The course's own benchmark results, read where a notebook runs instead of typed into its prose.
 
 ``benchmarks/*.py`` write their tables to ``benchmarks/results/<name>.md`` (and ``.csv``).
-A notebook shows them with :func:`benchmark_table`: from this checkout when the repository is
+A notebook shows them with :func:`benchmark_table` (or reads their tables with
+:func:`benchmark_tables`): from this checkout when the repository is
 there (the book build, a local clone), else, in the full profile only, from the course
 repository at :data:`labutils.REVISION` (Colab installs labutils without the benchmarks).
 Used by the ECG lab and the UCSD chapters.
@@ -81,6 +82,53 @@ def stored_video_scores(name: str, profile: str | None = None):
     scores = {column: {video: rows[column].to_numpy(dtype=float) for video, rows in by_video.items()}
               for column in table.columns[3:]}
     return ground_truth, scores
+
+
+def benchmark_tables(name: str, profile: str | None = None):
+    """The tables of ``benchmarks/results/<name>.md`` as DataFrames: ``(paragraphs, tables)``.
+
+    ``paragraphs[i]`` is the text just before ``tables[i]`` (what ran, where and when);
+    columns that hold only numbers (or nan) come as numbers. Returns ``(None, reason)`` when
+    the file is not at hand, as :func:`stored_video_scores` does. Chapters 4 and 6 show the
+    stand-in's detector benchmark from it, seeds summed up by :func:`seed_ranges`.
+    """
+    import pandas as pd
+
+    text, reason = _result(name, ".md", profile)
+    if text is None:
+        return None, reason
+    paragraphs, tables = [], []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in block.splitlines()]
+        if len(lines) < 2 or not all(line.startswith("|") for line in lines) or not set(lines[1]) <= set("|:- "):
+            continue
+        rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines]
+        table = pd.DataFrame(rows[2:], columns=rows[0])
+        for column in table.columns:
+            numbers = pd.to_numeric(table[column], errors="coerce")
+            if numbers.notna().sum() == (table[column].str.lower() != "nan").sum():
+                table[column] = numbers
+        before = text[: text.index(block)].strip().split("\n\n")
+        paragraphs.append(before[-1] if before and not before[-1].startswith("|") else "")
+        tables.append(table)
+    if not tables:
+        raise ValueError(f"{name}.md holds no markdown table")
+    return paragraphs, tables
+
+
+def seed_ranges(table, by: list[str], columns: list[str]):
+    """Per group of ``by`` (in the table's order), each of ``columns`` as its smallest and largest
+    value over the group's rows, ``"0.975–0.980"`` (one value where they agree): a benchmark's
+    seeds summed up in one row (chapters 4 and 6)."""
+    missing = [column for column in [*by, *columns] if column not in getattr(table, "columns", ())]
+    if missing:
+        raise ValueError(f"table must be a DataFrame with the columns {missing}")
+
+    def span(values) -> str:
+        low, high = values.min(), values.max()
+        return f"{low:.3f}" if round(low, 3) == round(high, 3) else f"{low:.3f}–{high:.3f}"
+
+    return table.groupby(by, sort=False)[columns].agg(span)
 
 
 def benchmark_table(name: str, profile: str | None = None):

@@ -181,6 +181,8 @@ CASES = [
     ("results.benchmark_text", lambda: results.benchmark_text(5), "name must be a result's file name"),
     ("results.benchmark_text", lambda: results.benchmark_text(["ecg-full"]), "name must be a result's file name"),
     ("results.benchmark_table", lambda: results.benchmark_table(None), "name must be a result's file name"),
+    ("results.benchmark_tables", lambda: results.benchmark_tables("a b"), "name must be a result's file name"),
+    ("results.seed_ranges", lambda: results.seed_ranges([1, 2], ["detector"], ["object"]), "must be a DataFrame"),
     ("settings.video_lab", lambda: settings.video_lab("ucsd_video", real=1), "real must be True or False"),
     ("settings.get", lambda: settings.get(["ecg"]), "lab must be one of"),
     ("settings.get", lambda: settings.get("ecg", "fast"), "profile 'fast' is not one of"),

@@ -52,3 +52,38 @@ def test_stored_video_scores_reads_a_benchmarks_per_frame_table(tmp_path, monkey
     (tmp_path / "bad.csv").write_text("a,b\n1,2\n")
     with pytest.raises(ValueError, match="columns video, frame, anomalous"):
         results.stored_video_scores("bad", "quick")
+
+
+def test_benchmark_tables_reads_every_table_with_the_paragraph_before_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(results, "RESULTS", tmp_path)
+    (tmp_path / "bench.md").write_text(
+        "Ran on a CPU, seeds [0, 1].\n\n"
+        "| detector | seed | object | eer |\n|:--|--:|--:|--:|\n| AE | 0 | 0.9 | nan |\n| AE | 1 | 0.7 | 0.2 |\n"
+        "| no model | - | 0.5 | 0.4 |\n\n"
+        "Differences:\n\n| score | gain |\n|:--|--:|\n| raw | -0.125 |\n"
+    )
+    paragraphs, tables = results.benchmark_tables("bench", "quick")
+    assert paragraphs == ["Ran on a CPU, seeds [0, 1].", "Differences:"]
+    first, second = tables
+    assert list(first.columns) == ["detector", "seed", "object", "eer"]
+    assert first["object"].tolist() == [0.9, 0.7, 0.5] and first["seed"].tolist() == ["0", "1", "-"]
+    assert first["eer"].isna().tolist() == [True, False, False] and second["gain"].tolist() == [-0.125]
+    assert results.benchmark_tables("missing", "quick") == (None, results.benchmark_text("missing", "quick"))
+    (tmp_path / "prose.md").write_text("No table here.\n")
+    with pytest.raises(ValueError, match="no markdown table"):
+        results.benchmark_tables("prose", "quick")
+
+
+def test_seed_ranges_gives_smallest_and_largest_per_group():
+    import pandas as pd
+
+    table = pd.DataFrame({
+        "detector": ["AE", "AE", "AE", "no model"],
+        "score": ["raw", "raw", "regularity", "raw"],
+        "object": [0.9754, 0.98, 0.5, 0.97],
+    })
+    ranges = results.seed_ranges(table, ["detector", "score"], ["object"])
+    assert ranges["object"].tolist() == ["0.975–0.980", "0.500", "0.970"]
+    assert list(ranges.index) == [("AE", "raw"), ("AE", "regularity"), ("no model", "raw")]
+    with pytest.raises(ValueError, match=r"columns \['eer'\]"):
+        results.seed_ranges(table, ["detector"], ["eer"])
