@@ -123,6 +123,11 @@ def seed_ranges(table, by: list[str], columns: list[str]):
     missing = [column for column in [*by, *columns] if column not in getattr(table, "columns", ())]
     if missing:
         raise ValueError(f"table must be a DataFrame with the columns {missing}")
+    import pandas as pd
+
+    words = [column for column in columns if not pd.api.types.is_numeric_dtype(table[column])]
+    if words:
+        raise ValueError(f"columns must hold numbers, but {words} do not")
 
     def span(values) -> str:
         low, high = values.min(), values.max()

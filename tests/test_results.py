@@ -87,3 +87,5 @@ def test_seed_ranges_gives_smallest_and_largest_per_group():
     assert list(ranges.index) == [("AE", "raw"), ("AE", "regularity"), ("no model", "raw")]
     with pytest.raises(ValueError, match=r"columns \['eer'\]"):
         results.seed_ranges(table, ["detector"], ["eer"])
+    with pytest.raises(ValueError, match=r"must hold numbers, but \['score'\]"):
+        results.seed_ranges(table, ["detector"], ["score"])
