@@ -79,7 +79,11 @@ def test_inference_gif_has_one_image_per_frame(tmp_path):
     path = plotting.save_inference_gif(tmp_path / "inference.gif", FRAMES, FRAMES / 255.0 * 0.5, scale=2)
     with Image.open(path) as gif:
         assert gif.n_frames == 3
-        assert gif.size == ((16 * 3 + 4) * 2, 12 * 2)  # three panels and two 2-pixel gaps, doubled
+        # three panels and two 2-pixel gaps, under a strip that names them, doubled
+        assert gif.size == ((16 * 3 + 4) * 2, (plotting.GIF_LABEL_HEIGHT + 12) * 2)
+        strip = np.asarray(gif.convert("L"))[: plotting.GIF_LABEL_HEIGHT * 2]
+        assert (strip < 128).any(), "the panels' names are missing"
+        assert len(gif.convert("RGB").getcolors(maxcolors=4096)) <= plotting.GIF_COLOURS
     with pytest.raises(ValueError, match=r"frames \(3, 12, 16\), reconstructions \(2, 12, 16\) differ"):
         plotting.save_inference_gif(tmp_path / "bad.gif", FRAMES, FRAMES[:2] / 255.0)
     with pytest.raises(ValueError, match=r"frames \(0, 12, 16\), reconstructions \(0, 12, 16\) differ, are empty"):
@@ -139,3 +143,14 @@ def test_nothing_to_plot_is_a_clear_error(make, name):
 def test_mismatched_inputs_are_clear_errors(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_inference_gif_shares_one_small_palette(tmp_path):
+    from PIL import Image
+
+    frames = RNG.integers(0, 256, (2, 30, 40)).astype(np.uint8)  # hundreds of grey levels and heat colours
+    path = plotting.save_inference_gif(tmp_path / "noisy.gif", frames, RNG.uniform(0, 1, (2, 30, 40)))
+    with Image.open(path) as gif:
+        for index in range(gif.n_frames):
+            gif.seek(index)
+            assert len(gif.convert("RGB").getcolors(maxcolors=100_000)) <= plotting.GIF_COLOURS
