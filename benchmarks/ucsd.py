@@ -44,6 +44,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # its sibling modules, however it is started
+import ucsd_real
+
 RESULTS = Path(__file__).parent / "results"
 SEED_LOADER_BYTES = 680 * 10 * 227 * 227 * 8  # the slides' float64 array of Ped1's training clips
 
@@ -218,7 +221,7 @@ def detector_benchmark(
             timing = timed(scoring.fit_autoencoder, model, fit_frames, "quick", lab=frame_lab, epochs=epochs,
                            validation_data=validation_frames, progress=False)
             evaluate(name, model, seed, timing)
-    for name, values in _no_model_errors(test_frames, mean).items():  # what counting and differencing find
+    for name, values in ucsd_real.no_model_errors(test_frames, mean).items():  # what counting and differencing find
         regular = {key: 1 - video.regularity_scores(errors) for key, errors in values.items()}
         record(name, "-", {"raw error": values, "regularity": regular})
     results = pd.DataFrame(rows)
@@ -235,18 +238,6 @@ def detector_benchmark(
     results = results.round({column: decimals.get(column, 3) for column in results})
     gains = gains.assign(rank=gains["score"].map(scores)).sort_values(["rank", "seed"]).drop(columns="rank")
     return results.reset_index(drop=True), gains.round(3).reset_index(drop=True)
-
-
-def _no_model_errors(test_frames: dict, mean: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
-    """Per-frame errors without a model: the squared difference from the mean frame ("foreground",
-    about what counting dark pixels finds) and from the previous frame ("frame difference")."""
-    foreground, change = {}, {}
-    for name, frames in test_frames.items():
-        unit = frames.astype(np.float32) / 255.0
-        foreground[name] = ((unit - mean) ** 2).mean(axis=(1, 2))
-        steps = (np.diff(unit, axis=0) ** 2).mean(axis=(1, 2))
-        change[name] = np.concatenate([steps[:1], steps])
-    return {"no model, foreground": foreground, "no model, frame difference": change}
 
 
 def gpu_benchmark() -> pd.DataFrame:
@@ -317,9 +308,6 @@ def main() -> None:
     if "detectors" in chosen:
         from labutils.data import UCSD_STANDIN_VERSION
 
-        sys.path.insert(0, str(Path(__file__).parent))
-        import ucsd_real
-
         commit = ucsd_real.commit_label()
 
         results, gains = detector_benchmark(arguments.seeds)
@@ -334,16 +322,10 @@ def main() -> None:
                        f"{gains.to_markdown(index=False)}\n")
         print(gains.to_markdown(index=False))
     if "real" in chosen and arguments.rescore:
-        sys.path.insert(0, str(Path(__file__).parent))
-        import ucsd_real
-
         ucsd_real.write(ucsd_real.rescore(), None)
     elif "real" in chosen:
         if arguments.data_dir is None:
             parser.error("--only real needs --data-dir, the folder that holds UCSD_Anomaly_Dataset.v1p2/")
-        sys.path.insert(0, str(Path(__file__).parent))
-        import ucsd_real
-
         measured = ucsd_real.real_benchmark(arguments.data_dir.resolve(), arguments.subset, arguments.profile,
                                             arguments.seed, epochs=1 if arguments.smoke else None)
         if arguments.smoke:  # checks the code; writes no results
@@ -353,7 +335,6 @@ def main() -> None:
     if "rehearsal" in chosen:
         if arguments.data_dir is None:
             parser.error("--only rehearsal needs --data-dir, the folder that holds UCSD_Anomaly_Dataset.v1p2/")
-        sys.path.insert(0, str(Path(__file__).parent))
         import ucsd_rehearsal
 
         write("full-rehearsal", None, ucsd_rehearsal.rehearsal(arguments.data_dir.resolve(), arguments.subset,

@@ -76,18 +76,26 @@ def _settings(lab, profile):
     return settings.get(lab, profile)
 
 
-def _baselines(test_frames, mean) -> dict[str, dict[str, np.ndarray]]:
-    """Scores without a model: squared difference from the mean frame, and from the previous frame."""
-    from labutils import video
-
+def no_model_errors(test_frames: dict, mean: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
+    """Per-frame errors without a model, ``{detector: {video: errors}}``: the squared difference from
+    the mean frame ("foreground", about what counting dark pixels finds) and from the previous frame
+    ("frame difference", the first frame taking the second's). This benchmark and the stand-in's
+    detector benchmark (``ucsd.py``) put them beside the models."""
     foreground, change = {}, {}
     for name, frames in test_frames.items():
         unit = frames.astype(np.float32) / 255.0
         foreground[name] = ((unit - mean) ** 2).mean(axis=(1, 2))
         steps = (np.diff(unit, axis=0) ** 2).mean(axis=(1, 2))
         change[name] = np.concatenate([steps[:1], steps])
+    return {"no model, foreground": foreground, "no model, frame difference": change}
+
+
+def _baselines(test_frames, mean) -> dict[str, dict[str, np.ndarray]]:
+    """Scores without a model (:func:`no_model_errors`), raw and as regularity."""
+    from labutils import video
+
     scores = {}
-    for label, values in (("no model, foreground", foreground), ("no model, frame difference", change)):
+    for label, values in no_model_errors(test_frames, mean).items():
         scores[f"{label}: raw"] = values
         scores[f"{label}: regularity"] = {name: 1 - video.regularity_scores(v) for name, v in values.items()}
     return scores
