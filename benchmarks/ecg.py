@@ -1,11 +1,12 @@
 """Benchmark the ECG lab's detectors on real heartbeats.
 
 Trains the dense and Conv1D autoencoders with the lab's settings (row ``ecg`` of
-``labutils.settings``, read by ``labutils.scoring.fit_autoencoder``; full profile unless
+``labutils.settings``, read by ``labutils.training.fit_autoencoder``; full profile unless
 ``--profile quick``) on the normal beats of repeated stratified splits, with several
 seeds, next to the original lab's Conv1D model (trained as it was: row
 ``ecg_original``) and the classical baselines of ``labutils.baselines`` on the same
-splits, each fitted once and then scoring test and validation beats. Every detector's
+splits. Every detector goes through the one contract of ``labutils.detectors``: fitted once
+on the normal training beats, then scoring test and validation beats. Every detector's
 threshold is the lab's rule, mean + 1 std of its scores on held-out normal validation
 beats (the settings' validation share); the test beats are used only for the metrics.
 
@@ -29,7 +30,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import StratifiedShuffleSplit
 
-from labutils import baselines, data, env, models, scoring, settings
+from labutils import baselines, data, detectors, env, metrics, models, settings, training
 
 ORIGINAL = settings.get("ecg_original")  # the same in both profiles
 #: name: (builder, row of labutils.settings it trains with)
@@ -42,10 +43,22 @@ AUTOENCODERS = {
 }
 
 
-def evaluate(is_anomaly, test_scores, validation_scores) -> dict[str, float]:
-    threshold = scoring.threshold_mean_std(validation_scores)
-    result = scoring.detection_metrics(is_anomaly, test_scores, threshold)
+def evaluate(detector: detectors.Detector, test_beats, test_is_anomaly, validation_beats) -> dict[str, float]:
+    """ROC-AUC, PR-AUC and F1 at the lab's threshold: mean + 1 std of the validation beats' scores."""
+    threshold = detectors.threshold(detector, validation_beats, "mean+std")
+    result = metrics.detection_metrics(test_is_anomaly, detector.score(test_beats), threshold)
     return {"roc_auc": result["roc_auc"], "pr_auc": result["pr_auc"], "f1": result["f1"]}
+
+
+def lab_detectors(profile: str, seed: int, validation_beats) -> dict[str, detectors.Detector]:
+    """Every detector the lab compares, unfitted: the three autoencoders (early stopping on the
+    normal ``validation_beats``) and the classical ones."""
+    found = {}
+    for name, (builder, lab) in AUTOENCODERS.items():
+        keras.utils.set_random_seed(seed)
+        found[name] = detectors.AutoencoderDetector(builder(), profile=profile, lab=lab, progress=False,
+                                                    validation_data=validation_beats)
+    return found | {name: baselines.DETECTORS[name](seed=seed) for name in baselines.LAB_DETECTORS}
 
 
 def run(beats, is_anomaly, profile: str, n_splits: int, seeds: list[int], split_seed: int = 1) -> pd.DataFrame:
@@ -55,32 +68,19 @@ def run(beats, is_anomaly, profile: str, n_splits: int, seeds: list[int], split_
     for split, (train_index, test_index) in enumerate(splitter.split(beats, is_anomaly)):
         train_normal = beats[train_index][~is_anomaly[train_index]]
         test_beats, test_is_anomaly = beats[test_index], is_anomaly[test_index]
-        fit_beats, validation_beats = scoring.split_normal(train_normal, validation_fraction, seed=split)
+        fit_beats, validation_beats = training.split_normal(train_normal, validation_fraction, seed=split)
         for seed in seeds:
-            for name, (builder, lab) in AUTOENCODERS.items():
+            for name, detector in lab_detectors(profile, seed, validation_beats).items():
                 keras.utils.set_random_seed(seed)
-                model = builder()
                 start = time.perf_counter()
-                history = scoring.fit_autoencoder(
-                    model, fit_beats, profile, lab=lab, validation_data=validation_beats, progress=False
-                )
+                detector.fit(fit_beats)
                 seconds = time.perf_counter() - start
-                metrics = evaluate(
-                    test_is_anomaly,
-                    scoring.reconstruction_errors(model, test_beats),
-                    scoring.reconstruction_errors(model, validation_beats),
-                )
-                rows.append({"detector": name, "split": split, "seed": seed, **metrics,
-                             "fit_seconds": seconds, "epochs": len(history.history["loss"])})
-                print(f"split {split} seed {seed} {name}: ROC-AUC {metrics['roc_auc']:.4f} "
-                      f"({seconds:.0f} s, {rows[-1]['epochs']} epochs)", flush=True)
-            for name in baselines.LAB_DETECTORS:
-                start = time.perf_counter()  # fit once, then score test and validation beats
-                detector = baselines.DETECTORS[name](seed=seed).fit(fit_beats)
-                seconds = time.perf_counter() - start
+                history = getattr(detector, "history", None)
                 rows.append({"detector": name, "split": split, "seed": seed,
-                             **evaluate(test_is_anomaly, detector.score(test_beats), detector.score(validation_beats)),
-                             "fit_seconds": seconds, "epochs": np.nan})
+                             **evaluate(detector, test_beats, test_is_anomaly, validation_beats),
+                             "fit_seconds": seconds, "epochs": len(history.history["loss"]) if history else np.nan})
+                print(f"split {split} seed {seed} {name}: ROC-AUC {rows[-1]['roc_auc']:.4f} ({seconds:.0f} s)",
+                      flush=True)
     return pd.DataFrame(rows)
 
 

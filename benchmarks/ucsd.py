@@ -150,7 +150,7 @@ def detector_benchmark(
     The rows ``settings.video_lab`` picks for the stand-in (the quick entries of
     ``ucsd_frames`` and ``ucsd_video``); uint8 frames at their own size in, the fit videos'
     mean frame subtracted inside the models; whole training videos held out for early
-    stopping; the clip model trained by ``video_training`` and every model scored by
+    stopping; the clip model trained by ``training`` and every model scored by
     ``video_scores.anomaly_scores`` (raw error, regularity, motion error, motion regularity).
     Models: chapter 6's spatio-temporal autoencoder; chapter 4's frame autoencoder with and
     without its bottleneck; chapter 6's frame autoencoder at ``models.comparison_size`` of
@@ -159,7 +159,7 @@ def detector_benchmark(
     model's ROC-AUC minus chapter 6's frame model's, per kind). ``epochs`` overrides the
     rows' (a smoke run).
     """
-    from labutils import data, env, models, scoring, settings, video, video_scores, video_training
+    from labutils import data, env, models, scoring, settings, training, video, video_scores
 
     frame_lab, clip_lab = (settings.video_lab(lab, False, "quick") for lab in ("ucsd_frames", "ucsd_video"))
     frame_row, clip_row = settings.get(frame_lab, "quick"), settings.get(clip_lab, "quick")
@@ -173,7 +173,7 @@ def detector_benchmark(
     test_frames = data.ucsd_frames(root, split="Test", progress=False)
     fit_videos, validation_videos = video.split_videos(train_frames, frame_row["validation_fraction"])
     mean = video.mean_frame(train_frames, fit_videos)  # of the fit videos only, as the chapters
-    clips = video_training.clip_datasets(root, "UCSDped1", fit_videos, validation_videos, clip_row, progress=False)
+    clips = training.clip_datasets(root, "UCSDped1", fit_videos, validation_videos, clip_row, progress=False)
     fit_frames = video.stack_frames(train_frames, fit_videos, unit=False)
     validation_frames = video.stack_frames(train_frames, validation_videos, unit=False)
     rows = []
@@ -209,7 +209,7 @@ def detector_benchmark(
             clip_size, clip_row["clip_length"], clip_row["filters"], clip_row["lstm_filters"],
             clip_row["learning_rate"], frame_size=mean.shape, mean_frame=mean,
         )
-        timing = timed(video_training.fit_clip_model, model, *clips, clip_row, epochs=epochs, progress=False)
+        timing = timed(training.fit_clip_model, model, *clips, clip_row, epochs=epochs, progress=False)
         evaluate(clip_name, model, seed, timing)
         frame_models = [
             (frame_size, 2000, chapter_4_name),

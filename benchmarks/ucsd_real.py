@@ -10,7 +10,7 @@ video on this machine (``ucsd_frames_cpu`` / ``ucsd_video_cpu`` without a GPU or
 
 - chapter 4's frame autoencoder, with and without its dense bottleneck, on uint8 frames at their
   own size with the training mean frame subtracted, early stopping on whole held-out videos;
-- chapter 6's spatio-temporal autoencoder (``labutils.video_training``), and the frame
+- chapter 6's spatio-temporal autoencoder (``labutils.training``), and the frame
   autoencoder at its size (chapter 4's model when the sizes agree, as in the CPU rows);
 - two detectors without a model, for scale: each frame's squared difference from the mean frame
   ("foreground") and from the previous frame ("frame difference").
@@ -136,7 +136,7 @@ def real_benchmark(
     ``epochs`` overrides the rows' (a smoke run).
     """
     os.environ["LABUTILS_DATA_DIR"] = str(data_dir)
-    from labutils import data, env, models, settings, video, video_scores, video_training
+    from labutils import data, env, models, settings, training, video, video_scores
 
     started = time.perf_counter()
     root, source = data.locate_ucsd(profile, subset)
@@ -163,9 +163,9 @@ def real_benchmark(
         clip_row["image_size"], clip_row["clip_length"], clip_row["filters"], clip_row["lstm_filters"],
         clip_row["learning_rate"], frame_size=mean.shape, mean_frame=mean,
     )
-    clips = video_training.clip_datasets(root, subset, fit_videos, validation_videos, clip_row, progress=False)
+    clips = training.clip_datasets(root, subset, fit_videos, validation_videos, clip_row, progress=False)
     start = time.perf_counter()
-    history = video_training.fit_clip_model(clip_model, *clips, clip_row, epochs=epochs)
+    history = training.fit_clip_model(clip_model, *clips, clip_row, epochs=epochs)
     clip_name = f"spatio-temporal AE ({_size_text(clip_row['image_size'])})"
     trained[clip_name] = (clip_model, history, time.perf_counter() - start, clip_lab)
     comparison = models.comparison_size(clip_row["image_size"])

@@ -46,7 +46,7 @@ def rehearsal(data_dir: Path, subset: str, epochs: int, steps: int) -> str:
     scratch = Path(tempfile.mkdtemp(prefix="ucsd-rehearsal-"))
     os.environ["LABUTILS_DATA_DIR"] = str(scratch / "data")
     os.environ["LAB_PROFILE"] = "full"
-    from labutils import data, env, models, saved_models, scoring, settings, video, video_training
+    from labutils import data, env, models, saved_models, scoring, settings, training, video
 
     lines, rows = [], []
     start = time.perf_counter()
@@ -66,7 +66,7 @@ def rehearsal(data_dir: Path, subset: str, epochs: int, steps: int) -> str:
     mean = video.mean_frame(train_frames, fit_videos)
     details = {"subset": subset, "data": source.name, "frame_size": frame_size, "mean_frame": True, "seed": 0,
                "rehearsal": f"{epochs} epochs of {steps} batches"}
-    train_clips, validation_clips = video_training.clip_datasets(root, subset, fit_videos, validation_videos, clip_row,
+    train_clips, validation_clips = training.clip_datasets(root, subset, fit_videos, validation_videos, clip_row,
                                                                  progress=False)
     batches = {"train": int(train_clips.cardinality()), "validation": int(validation_clips.cardinality())}
     used = {name: min(steps, count) for name, count in batches.items()}
@@ -78,7 +78,7 @@ def rehearsal(data_dir: Path, subset: str, epochs: int, steps: int) -> str:
             clip_row["learning_rate"], frame_size=frame_size, mean_frame=mean)
 
     def train_clip(model):
-        return video_training.fit_clip_model(model, train_clips.take(steps), validation_clips.take(steps), clip_row,
+        return training.fit_clip_model(model, train_clips.take(steps), validation_clips.take(steps), clip_row,
                                              epochs=epochs, progress=False)
 
     def build_frame():

@@ -1,30 +1,27 @@
 """Helpers for the course *Anomaly Detection with Autoencoders*.
 
-Each module does one thing:
+Each module does one thing, in layers: a module imports only modules of the layers above
+it (``tests/test_structure.py`` checks there is no circle).
 
-- ``env``: set up a notebook (Colab, versions, GPU, seeds, Google Drive) and read the profile.
-- ``data``: load, download and generate the data sets.
-- ``models``: Keras 3 autoencoders, built with the functional API (the video models live
-  in ``video_models``; ``models`` re-exports them).
-- ``settings``: one table of training settings per lab and profile.
-- ``progress``: one style of progress bar for downloads, decoding and training.
-- ``scoring``: train autoencoders, reconstruction errors, thresholds and metrics.
-- ``rates``: metrics on test sets resampled to the rare anomaly rates met in use.
-- ``video``: reconstruct videos and score them frame by frame, split training videos, the
-  mean frame, pick an example.
-- ``video_scores``: the four per-frame anomaly scores of chapters 4 and 6 (raw error,
-  regularity, motion error, motion regularity).
-- ``video_training``: chapter 6's clip training (clips, early stopping on held-out videos).
-- ``frames``: small helpers for video frames.
-- ``baselines``: classical detectors from scikit-learn, fitted once, scoring any set.
-- ``costs``: what a detector stores and how long it takes to score.
-- ``windows``: slide a window along a long signal; evaluate detections per event.
-- ``one_class``: the hybrid detector (codes fed to a classical detector) and Deep SVDD.
-- ``published``: published results the chapters compare with.
-- ``plotting``: every figure the notebooks show.
-- ``diagrams``: the reading pages' figures, drawn when the book is built.
-- ``tracking``: TensorBoard and optional Weights & Biases callbacks.
-- ``saved_models``: train a model once, save its weights, load them next time (chapters 4, 6).
+- helpers: ``frames`` (video frames), ``progress`` (one style of progress bar).
+- ``env``: set up a notebook (Colab, versions, GPU, seeds) and read the profile;
+  ``settings``: one table of training settings per lab and profile.
+- ``data``: load, download and generate the data sets; Google Drive (``use_drive``).
+- ``models`` and ``video_models``: Keras 3 autoencoders, built with the functional API.
+- ``inference``: model input (the one owner of the uint8 / float rule), batched prediction,
+  reconstructions and reconstruction errors.
+- ``training``: ``fit_autoencoder`` and chapter 6's clip training; beside it ``saved_models``
+  (train once, load next time) and ``tracking`` (TensorBoard, optional W&B).
+- ``metrics``: thresholds, detection metrics and the equal error rate (numpy and scikit-learn).
+- ``detectors``: the one detector contract (``fit`` on normal examples, ``score`` any set,
+  larger = more anomalous) and ``threshold``; ``baselines`` (classical detectors) and
+  ``one_class`` (the hybrid and Deep SVDD) follow it.
+- evaluation: ``video`` (per-frame errors, regularity, frame-level metrics, training
+  videos), ``video_scores`` (the four per-frame scores of chapters 4 and 6), ``rates``
+  (metrics at the rare anomaly rates met in use), ``costs`` (what a detector stores, how
+  long it takes to score), ``windows`` (long signals, events), ``published`` and ``results``.
+- figures: ``plotting`` (the notebooks' figures), ``diagrams`` (the reading pages').
+- ``scoring``: an index of the names chapter 3 and the design's checks call, in one import.
 """
 
 import os

@@ -1,8 +1,9 @@
 """Classical anomaly detectors from scikit-learn: fit once on normal examples, then score any set.
 
-Every detector follows scikit-learn's (and PyOD's) pattern: :meth:`Detector.fit` on
-normal examples once, then :meth:`Detector.score` as many sets as needed, one score per
-example, higher = more anomalous, so they sit in the same tables as the autoencoders.
+Every detector follows the course's contract (:class:`labutils.detectors.Detector`, the
+pattern of scikit-learn and PyOD): ``fit`` on normal examples once, then ``score`` as many
+sets as needed, one score per example, higher = more anomalous, so they sit in the same
+tables as the autoencoders.
 :data:`DETECTORS` is the one registry of names and constructors; :func:`fit_detectors`
 and :func:`score_detectors` fit and score several at once.
 
@@ -25,48 +26,7 @@ from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
 from sklearn.svm import OneClassSVM
 
 from labutils import _checks
-
-
-def _flat(x, argument: str, at_least: int = 1) -> np.ndarray:
-    """``x`` (n, ...) as float64 rows (n, values), checked: at least ``at_least`` examples of finite numbers."""
-    if np.ndim(x) < 2 or len(x) < at_least:
-        least = "" if at_least == 1 else f", at least {at_least} of them"
-        raise ValueError(f"{argument} must be a non-empty array of examples (n, ...){least}, got shape {np.shape(x)}")
-    x = _checks.numbers(argument, x, at_least=at_least)
-    return x.reshape(len(x), -1)
-
-
-class Detector:
-    """A detector of anomalies: ``fit(x_normal)`` once, then ``score(x)`` for any ``x``.
-
-    Examples of any shape are flattened to vectors. Subclasses implement ``_fit`` and
-    ``_score`` on 2-D arrays.
-    """
-
-    def fit(self, x_normal) -> Detector:
-        """Learn what normal looks like from ``x_normal`` (n, ...; at least 2 examples) and return the detector."""
-        x_normal = _flat(x_normal, "x_normal", at_least=2)  # one example has no spread: every score would tie
-        self._fit(x_normal)
-        self.n_features_ = x_normal.shape[1]
-        return self
-
-    def score(self, x) -> np.ndarray:
-        """One anomaly score per example of ``x`` (n, ...): higher = more anomalous."""
-        return np.asarray(self._score(self._checked(x)), dtype=np.float64)
-
-    def _checked(self, x) -> np.ndarray:
-        if not hasattr(self, "n_features_"):
-            raise ValueError(f"{type(self).__name__} is not fitted yet: call fit(x_normal) first")
-        x = _flat(x, "x")
-        if x.shape[1] != self.n_features_:
-            raise ValueError(f"x has {x.shape[1]} values per example, the detector was fitted on {self.n_features_}")
-        return x
-
-    def _fit(self, x: np.ndarray) -> None:
-        raise NotImplementedError
-
-    def _score(self, x: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+from labutils.detectors import Detector, arrays_stored, flat_examples
 
 
 class _Novelty(Detector):
@@ -81,6 +41,19 @@ class _Novelty(Detector):
     def _score(self, x: np.ndarray) -> np.ndarray:
         return -self.estimator_.score_samples(x)
 
+    def storage(self) -> dict[str, object]:
+        """A One-Class SVM's support vectors, their coefficients and the offset."""
+        estimator = self._checked_estimator()
+        if not hasattr(estimator, "support_vectors_"):
+            raise ValueError(f"{type(estimator).__name__} does not say what it stores: only the One-Class SVM does")
+        return arrays_stored(f"{int(np.sum(estimator.n_support_))} support vectors",
+                             [estimator.support_vectors_, estimator.dual_coef_, estimator.intercept_])
+
+    def _checked_estimator(self):
+        if not hasattr(self, "estimator_"):
+            raise ValueError(f"{type(self).__name__} is not fitted yet: call fit(x_normal) first")
+        return self.estimator_
+
 
 class KNNDistance(Detector):
     """Mean Euclidean distance to the ``n_neighbors`` nearest normal training examples."""
@@ -93,6 +66,13 @@ class KNNDistance(Detector):
 
     def _score(self, x: np.ndarray) -> np.ndarray:
         return self.neighbours_.kneighbors(x)[0].mean(axis=1)
+
+    def storage(self) -> dict[str, object]:
+        """Every training example (float64)."""
+        self._checked_fitted()
+        examples, features = self.neighbours_.n_samples_fit_, self.neighbours_.n_features_in_
+        return {"stored": f"{examples} training examples", "numbers": examples * features,
+                "bytes": examples * features * np.dtype(np.float64).itemsize}
 
 
 class PCAReconstruction(Detector):
@@ -122,6 +102,12 @@ class PCAReconstruction(Detector):
 
     def _score(self, x: np.ndarray) -> np.ndarray:
         return np.abs(self.pca_.inverse_transform(self.pca_.transform(x)) - x).mean(axis=1)
+
+    def storage(self) -> dict[str, object]:
+        """The components and the mean."""
+        self._checked_fitted()
+        return arrays_stored(f"{len(self.pca_.components_)} components and the mean",
+                             [self.pca_.components_, self.pca_.mean_])
 
 
 # --------------------------------------------------------------------------- the registry
@@ -190,7 +176,7 @@ def fit_detectors(x_train_normal, seed: int = 42, names: Iterable[str] | None = 
     unknown = [name for name in names if name not in DETECTORS]
     if unknown or not names:
         raise ValueError(f"names must be some of {list(DETECTORS)}, got {names}")
-    x_train_normal = _flat(x_train_normal, "x_train_normal", at_least=2)
+    x_train_normal = flat_examples(x_train_normal, "x_train_normal", at_least=2)
     return {name: DETECTORS[name](seed=seed).fit(x_train_normal) for name in names}
 
 
@@ -203,5 +189,5 @@ def score_detectors(fitted: Mapping[str, Detector], x) -> dict[str, np.ndarray]:
 def baseline_scores(
     x_train_normal, x_test, seed: int = 42, names: Iterable[str] | None = None
 ) -> dict[str, np.ndarray]:
-    """Fit on normal examples and score ``x_test`` in one call (one set to score: chapter 3)."""
+    """Fit on normal examples and score ``x_test`` in one call (one set to score per digit: chapter 2)."""
     return score_detectors(fit_detectors(x_train_normal, seed, names), x_test)

@@ -137,38 +137,3 @@ def use_mixed_precision() -> bool:
         return True
     keras.mixed_precision.set_global_policy("float32")
     return False
-
-
-#: Where Colab mounts Google Drive.
-DRIVE_MOUNT = "/content/drive"
-
-
-def use_drive(folder: str = "MyDrive/labutils-data") -> str | None:
-    """On Colab, mount Google Drive and keep the data and trained models there; elsewhere do nothing.
-
-    Mounts Drive at :data:`DRIVE_MOUNT` (Colab asks for permission once), creates
-    ``folder`` inside it and points ``LABUTILS_DATA_DIR`` at it, so downloads, stand-ins
-    and the weights :func:`labutils.saved_models.trained_model` saves outlive the session.
-    The default is the folder :func:`labutils.data.data_dir` already uses on Colab when
-    Drive is mounted. Returns the folder, or None (with a line saying so) when not on Colab.
-    Chapters 4 and 6 call it before they load data.
-    """
-    from pathlib import PurePosixPath
-
-    if not isinstance(folder, str) or not folder.strip() or PurePosixPath(folder).is_absolute() or (
-        ".." in PurePosixPath(folder).parts
-    ):
-        raise ValueError(f"folder must be a path inside Google Drive such as 'MyDrive/labutils-data', got {folder!r}")
-    if not on_colab():
-        from labutils.data.folders import data_dir
-
-        print(f"Not on Colab: Google Drive is not mounted; data and models stay in {data_dir()}")
-        return None
-    from google.colab import drive  # only importable on Colab
-
-    drive.mount(DRIVE_MOUNT)
-    target = os.path.join(DRIVE_MOUNT, folder.strip().strip("/"))
-    os.makedirs(target, exist_ok=True)
-    os.environ["LABUTILS_DATA_DIR"] = target
-    print(f"Data and trained models are kept on Google Drive, in {target}")
-    return target

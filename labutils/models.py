@@ -3,7 +3,7 @@
 Every builder returns a compiled ``keras.Model`` with ``.encoder`` and ``.decoder``
 sub-models. The ECG models (chapter 3) and the toy model (chapter 1) scale raw heartbeats to [0, 1] inside the
 encoder and back inside the decoder with one shared :class:`MinMaxScaling` layer, which
-:func:`labutils.scoring.fit_autoencoder` fits on the training beats: a model takes raw
+:func:`labutils.training.fit_autoencoder` fits on the training beats: a model takes raw
 beats and returns raw beats, and test data can never be scaled with the wrong numbers.
 The video models (chapters 4 and 6) live in :mod:`labutils.video_models`; this module
 re-exports them.
@@ -80,7 +80,7 @@ def dense_autoencoder(
     ReLU hidden layers; ``code_activation`` for the code (``None`` for a linear code,
     safer for a code of one or two numbers, where one ReLU unit stuck at zero silences
     the whole code). With ``scale_inputs`` the model maps its inputs to [0, 1]
-    with a :class:`MinMaxScaling` fitted by :func:`labutils.scoring.fit_autoencoder` and
+    with a :class:`MinMaxScaling` fitted by :func:`labutils.training.fit_autoencoder` and
     undoes it at the output, so it takes and returns raw values; pair it with a sigmoid
     output, which covers [0, 1]. Used by chapters 1, 2 and 3.
     """

@@ -1,6 +1,6 @@
 """The slides' two other deep detectors: a hybrid model and a one-class neural network (chapter 2).
 
-Chapter 1 names four types of model; the plain autoencoder (semi-supervised) and the
+The course names four types of model (its first chapter); the plain autoencoder (semi-supervised) and the
 classical detectors of :mod:`labutils.baselines` (unsupervised) run there and in every
 lab. This module holds the other two, which chapter 2's one-class digits experiment and
 ``benchmarks/mnist.py`` put beside the autoencoder on the same data:
@@ -22,7 +22,7 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from labutils import _checks, baselines, scoring, settings
+from labutils import _checks, baselines, inference, settings, training
 from labutils._building import positive_int, positive_ints
 
 # --------------------------------------------------------------------------- hybrid
@@ -30,13 +30,8 @@ from labutils._building import positive_int, positive_ints
 
 def _codes(encoder: keras.Model, x, batch_size: int = 1024) -> np.ndarray:
     """The encoder's outputs for ``x`` (n, ...), one flat row of features per example."""
-    batch_size = _checks.whole("batch_size", batch_size, 1)
-    x_input = scoring.as_model_input(encoder, x)
-    parts = [
-        keras.ops.convert_to_numpy(encoder(x_input[start : start + batch_size], training=False))
-        for start in range(0, len(x_input), batch_size)
-    ]
-    return np.concatenate(parts).reshape(len(x_input), -1).astype(np.float64)
+    codes = inference.predict(encoder, x, batch_size)
+    return codes.reshape(len(codes), -1).astype(np.float64)
 
 
 class HybridDetector(baselines.Detector):
@@ -181,7 +176,7 @@ def initial_center(encoder: keras.Model, x_normal, eps: float = 0.1) -> np.ndarr
     learning anything.
     """
     eps = _checks.real("eps", eps, 0.0, open_low=True)
-    center = _codes(encoder, scoring.as_model_input(encoder, x_normal, "x_normal")).mean(axis=0)
+    center = _codes(encoder, inference.as_model_input(encoder, x_normal, "x_normal")).mean(axis=0)
     near_zero = np.abs(center) < eps
     return np.where(near_zero, np.where(center < 0, -eps, eps), center).astype(np.float32)
 
@@ -209,15 +204,15 @@ def fit_deep_svdd(
     """
     layer = _distance_layer(model)
     defaults = settings.get(lab, profile)
-    epochs, batch_size, patience = scoring.training_options(defaults, epochs, batch_size, patience)
+    epochs, batch_size, patience = training.training_options(defaults, epochs, batch_size, patience)
     seed, progress = _checks.whole("seed", seed, 0), _checks.flag("progress", progress)
-    x_normal = scoring.as_model_input(model, x_normal, "x_normal")
-    x_train, x_validation = scoring.split_normal(x_normal, defaults["validation_fraction"], seed=seed)
+    x_normal = inference.as_model_input(model, x_normal, "x_normal")
+    x_train, x_validation = training.split_normal(x_normal, defaults["validation_fraction"], seed=seed)
     if not np.any(keras.ops.convert_to_numpy(layer.center)):  # not set yet: fix it before any training
         layer.center.assign(initial_center(model.encoder, x_train))
     callbacks = [keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)] if patience else []
     if progress:
-        callbacks.append(scoring.progress_callback(model.name, epochs))
+        callbacks.append(training.progress_callback(model.name, epochs))
     no_targets = np.zeros(len(x_train), dtype=np.float32)  # the loss ignores them
     return model.fit(
         x_train, no_targets,
@@ -231,10 +226,4 @@ def deep_svdd_scores(model: keras.Model, x, batch_size: int = 1024) -> np.ndarra
     layer = _distance_layer(model)
     if not np.any(keras.ops.convert_to_numpy(layer.center)):
         raise ValueError("the Deep SVDD model's center is not set yet: train it with fit_deep_svdd first")
-    batch_size = _checks.whole("batch_size", batch_size, 1)
-    x_input = scoring.as_model_input(model, x)
-    parts = [
-        keras.ops.convert_to_numpy(model(x_input[start : start + batch_size], training=False))
-        for start in range(0, len(x_input), batch_size)
-    ]
-    return np.concatenate(parts).astype(np.float64)
+    return inference.predict(model, x, batch_size).astype(np.float64)

@@ -6,7 +6,7 @@ and recall at a fixed threshold do not depend on how many anomalies a set holds;
 precision, F1 and PR-AUC do, and they fall with the anomaly rate (the base rate).
 :func:`resample_to_rate` draws test sets with a chosen anomaly rate from a labelled test
 set, many seeded draws of it; :func:`metrics_at_rates` scores detectors on the same
-draws with :func:`labutils.scoring.detection_metrics` and reports the mean and spread
+draws with :func:`labutils.metrics.detection_metrics` and reports the mean and spread
 over draws beside the test set as given.
 
 Written for chapter 3 (the ECG lab); any lab's labelled test set can go through it.
@@ -20,7 +20,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from labutils import _checks, scoring
+from labutils import _checks
+from labutils.metrics import checked_labels, checked_scores, detection_metrics
 
 #: The anomaly rates a lab reports beside its test set: 5% and 1% anomalies.
 DEFAULT_RATES = (0.05, 0.01)
@@ -68,7 +69,7 @@ def resample_to_rate(
     normal examples, both drawn at random: without replacement, or with replacement
     (a bootstrap) if ``replace``. Draws are reproducible for a given ``seed``.
     """
-    is_anomaly, rate = scoring._labels(is_anomaly), _rate(rate)
+    is_anomaly, rate = checked_labels(is_anomaly), _rate(rate)
     draws = _checks.whole("draws", draws, 1)
     replace, seed = _checks.flag("replace", replace), _checks.whole("seed", seed, 0)
     normal_index, anomalous_index = np.flatnonzero(~is_anomaly), np.flatnonzero(is_anomaly)
@@ -136,7 +137,7 @@ def metrics_at_rates(
     (higher = more anomalous); ``thresholds`` maps every name to its threshold, chosen
     without the test set. Every model is scored on the same draws (from
     :func:`resample_to_rate`, which ``size``, ``replace`` and ``seed`` go to) with
-    :func:`labutils.scoring.detection_metrics`. ``metrics`` (default
+    :func:`labutils.metrics.detection_metrics`. ``metrics`` (default
     :data:`DEFAULT_METRICS`, or only the AUCs without thresholds) picks the columns.
 
     Returns a DataFrame indexed by (model, test set): ``"as given"``, then one row per
@@ -144,16 +145,8 @@ def metrics_at_rates(
     draws), after ("anomaly rate", "mean"), the share of anomalies actually drawn; the
     test set as given is one set, so its spread is NaN.
     """
-    is_anomaly = scoring._labels(is_anomaly)
-    _checks.mapping("scores_by_model", scores_by_model, "{name: scores}")
-    checked_scores = {}
-    for name, scores in scores_by_model.items():
-        if np.ndim(scores) != 1 or len(scores) != len(is_anomaly):
-            raise ValueError(
-                f"scores_by_model[{name!r}] must hold one score per example of is_anomaly "
-                f"({len(is_anomaly)}), got shape {np.shape(scores)}"
-            )
-        checked_scores[name] = scoring._scores(scores, f"scores_by_model[{name!r}]")
+    is_anomaly = checked_labels(is_anomaly)
+    scores_by_model = _scores_by_model(is_anomaly, scores_by_model)
     if metrics is None:
         metrics = DEFAULT_METRICS if thresholds is not None else ("pr_auc", "roc_auc")
     known = (*THRESHOLD_METRICS, "roc_auc", "pr_auc")
@@ -177,26 +170,41 @@ def metrics_at_rates(
     }
 
     rows = {}
-    for name, scores in checked_scores.items():
+    for name, scores in scores_by_model.items():
         threshold = None if thresholds is None else thresholds[name]
-        given = scoring.detection_metrics(is_anomaly, scores, threshold)
-        rows[(name, AS_GIVEN)] = {("anomaly rate", "mean"): is_anomaly.mean()} | {
-            column: value
-            for metric in metrics
-            for column, value in (((metric, "mean"), given[metric]), ((metric, "std"), np.nan))
-        }
+        rows[(name, AS_GIVEN)] = _row(is_anomaly, [detection_metrics(is_anomaly, scores, threshold)], metrics)
         for label, indices in draws_by_rate.items():
-            results = pd.DataFrame(
-                [scoring.detection_metrics(is_anomaly[index], scores[index], threshold) for index in indices]
-            )
-            rows[(name, label)] = {("anomaly rate", "mean"): is_anomaly[indices].mean()} | {
-                column: value
-                for metric in metrics
-                for column, value in (
-                    ((metric, "mean"), results[metric].mean()), ((metric, "std"), results[metric].std(ddof=1))
-                )
-            }
+            results = [detection_metrics(is_anomaly[index], scores[index], threshold) for index in indices]
+            rows[(name, label)] = _row(is_anomaly[indices], results, metrics)
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index = pd.MultiIndex.from_tuples(table.index, names=["model", "test set"])
     table.columns = pd.MultiIndex.from_tuples(table.columns, names=["metric", "over draws"])
     return table
+
+
+def _scores_by_model(is_anomaly: np.ndarray, scores_by_model) -> dict[str, np.ndarray]:
+    """``scores_by_model`` checked: a non-empty dict of one finite score per example of ``is_anomaly``."""
+    _checks.mapping("scores_by_model", scores_by_model, "{name: scores}")
+    checked = {}
+    for name, scores in scores_by_model.items():
+        if np.ndim(scores) != 1 or len(scores) != len(is_anomaly):
+            raise ValueError(
+                f"scores_by_model[{name!r}] must hold one score per example of is_anomaly "
+                f"({len(is_anomaly)}), got shape {np.shape(scores)}"
+            )
+        checked[name] = checked_scores(scores, f"scores_by_model[{name!r}]")
+    return checked
+
+
+def _row(is_anomaly: np.ndarray, results: list[dict], metrics: Sequence[str]) -> dict:
+    """One row of :func:`metrics_at_rates`: the anomaly rate drawn, then each metric's mean and spread.
+
+    ``is_anomaly`` is one set's labels (one draw, or all draws stacked: their mean is the
+    mean rate); one result (the test set as given) has no spread: NaN.
+    """
+    table = pd.DataFrame(results)
+    row = {("anomaly rate", "mean"): float(np.mean(is_anomaly))}
+    for metric in metrics:
+        row[(metric, "mean")] = table[metric].mean()
+        row[(metric, "std")] = table[metric].std(ddof=1) if len(results) > 1 else np.nan
+    return row

@@ -2,7 +2,7 @@
 
 Chapters 4 and 6 train their video models with :func:`trained_model`. The weights go to a
 ``models/`` folder inside the data folder (:func:`labutils.data.data_dir`, on Google Drive
-after :func:`labutils.env.use_drive`), named after a short hash of everything that
+after :func:`labutils.data.use_drive`), named after a short hash of everything that
 shapes the training: the lab's row of :mod:`labutils.settings`, the profile, the model's
 name and the shapes of its weights, and the notebook's own ``details``. A change in any
 of them trains again; running the notebook again, in a new Colab session too, loads.

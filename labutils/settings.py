@@ -1,5 +1,5 @@
 """One table of training settings per lab and profile, read by the notebooks, the benchmarks and
-:func:`labutils.scoring.fit_autoencoder`, so a benchmark measures what the book runs.
+:func:`labutils.training.fit_autoencoder`, so a benchmark measures what the book runs.
 
 Rows are named after what they train; each has a ``full`` profile (real data, meant for a GPU)
 and a ``quick`` one (small data, a CPU, minutes). Change a number here and every notebook and
@@ -15,7 +15,7 @@ row                   chapter  what it trains
                                digits take turns as the normal class
 ``deep_svdd_mnist``   2        one Deep SVDD encoder per normal digit (:mod:`labutils.one_class`)
 ``ecg``               3        the ECG lab's dense and Conv1D autoencoders (the default of
-                               :func:`~labutils.scoring.fit_autoencoder`)
+                               :func:`~labutils.training.fit_autoencoder`)
 ``ecg_original``      3        the original lab's Conv1D model, trained as it was
 ``ucsd_frames``       4, 6     the frame autoencoder on UCSD frames: full on a GPU, quick on
                                the generated stand-in
@@ -123,7 +123,7 @@ _TABLE: dict[str, dict[str, dict]] = {
 LABS = tuple(_TABLE)
 
 #: The row that trains each labutils model (by ``model.name``) when
-#: :func:`~labutils.scoring.fit_autoencoder` is not told ``lab``; any other model gets ``ecg``.
+#: :func:`~labutils.training.fit_autoencoder` is not told ``lab``; any other model gets ``ecg``.
 MODEL_LABS = {
     "toy_autoencoder": "toy",
     "vanilla_autoencoder": "mnist",

@@ -1,11 +1,12 @@
-"""Score videos frame by frame: reconstructions, per-frame errors, regularity, frame-level metrics.
+"""Score videos frame by frame: per-frame errors, regularity, frame-level metrics, training videos.
 
 Used by chapter 4 (``04_image_anomaly``: a frame autoencoder on UCSD frames), chapter 6
 (``06_ucsd_lab``: the spatio-temporal autoencoder on clips) and ``benchmarks/ucsd.py``.
 A video is a ``(frames, height, width)`` array, uint8 or float in [0, 1]; a data set is a
 dict ``{video name: frames}`` as :func:`labutils.data.ucsd_frames` returns it, and its
 labels a dict ``{video name: bool per frame}`` as :func:`labutils.data.ucsd_ground_truth`
-returns it. Anomaly is the positive class, as in :mod:`labutils.scoring`.
+returns it. Anomaly is the positive class, as in :mod:`labutils.metrics`. Reconstructing a video is
+inference (:func:`labutils.inference.reconstruct_video`).
 """
 
 from __future__ import annotations
@@ -14,62 +15,14 @@ from collections.abc import Mapping, Sequence
 
 import keras
 import numpy as np
-from sklearn import metrics
 
 from labutils import _checks, settings
 from labutils.data.ucsd_kinds import ANOMALY_KINDS
-from labutils.frames import as_unit_frames, clip_starts
-from labutils.scoring import _labels, _labels_and_scores, _scores, detection_metrics, reconstruct, takes_uint8
+from labutils.frames import as_unit_frames
+from labutils.inference import reconstruct_video
+from labutils.metrics import checked_labels, checked_scores, detection_metrics, equal_error_rate, roc_auc
 
-# --------------------------------------------------------------------------- reconstruction and errors
-
-
-def reconstruct_video(model: keras.Model, frames, batch_size: int = 8) -> np.ndarray:
-    """Reconstruct every frame of one video: float32 (frames, height, width) in [0, 1].
-
-    ``frames`` is uint8 or [0, 1] float, shaped (frames, height, width); a model that takes
-    uint8 (built with ``frame_size``, :func:`labutils.scoring.takes_uint8`) gets uint8
-    frames, any other model [0, 1] floats. A frame model
-    (input (height, width, 1), chapter 4) sees each frame alone. A clip model (input
-    (clip_length, height, width, 1), chapter 6) sees consecutive clips; when the length
-    is not a multiple of the clip length, one more clip ends at the last frame and the
-    frames two clips share get the mean of both reconstructions.
-    """
-    if not isinstance(model, keras.Model):
-        raise ValueError(f"model must be a Keras model, got a {type(model).__name__}")
-    frames = _as_model_frames(model, frames)
-    shape = tuple(model.input_shape[1:])
-    if shape[-3:-1] != frames.shape[1:]:
-        raise ValueError(f"{model.name} takes frames of {shape[-3:-1]}, the video's are {frames.shape[1:]}")
-    if len(shape) == 3:
-        return reconstruct(model, frames[..., None], batch_size)[..., 0]
-    clip_length = shape[0]
-    if len(frames) < clip_length:
-        raise ValueError(f"the video has {len(frames)} frames, fewer than one clip of {clip_length}")
-    starts = clip_starts(len(frames), clip_length)
-    if starts[-1] + clip_length < len(frames):
-        starts.append(len(frames) - clip_length)
-    clips = np.stack([frames[start : start + clip_length] for start in starts])[..., None]
-    reconstructed = reconstruct(model, clips, batch_size)[..., 0]
-    total = np.zeros(frames.shape, dtype=np.float32)
-    count = np.zeros(len(frames), dtype=np.float32)
-    for start, clip in zip(starts, reconstructed):
-        total[start : start + clip_length] += clip
-        count[start : start + clip_length] += 1
-    return total / count[:, None, None]
-
-
-def _as_model_frames(model: keras.Model, frames) -> np.ndarray:
-    """``frames`` as the model takes them: uint8 for a model that takes uint8, else float32 in [0, 1]."""
-    frames = np.asarray(frames)
-    if not takes_uint8(model):
-        return as_unit_frames(frames)
-    if frames.dtype == np.uint8:
-        return frames
-    unit = as_unit_frames(frames)
-    if unit.size and (unit.min() < 0.0 or unit.max() > 1.0):
-        raise ValueError(f"frames must be uint8 or floats in [0, 1], got floats from {unit.min():g} to {unit.max():g}")
-    return np.round(unit * 255.0).astype(np.uint8)
+# --------------------------------------------------------------------------- errors
 
 
 def frame_errors(frames, reconstructions) -> np.ndarray:
@@ -192,7 +145,7 @@ def example_frames(
     offsets, normal_offsets = _offsets(offsets, "offsets"), _offsets(normal_offsets, "normal_offsets")
     if masks is not None and not isinstance(masks, Mapping):
         raise ValueError(f"masks must be a dict {{video: pixel masks}} or None, got a {type(masks).__name__}")
-    labels_by_video = {name: _labels(labels, f"ground_truth[{name!r}]") for name, labels in ground_truth.items()}
+    labels_by_video = {name: checked_labels(labels, f"ground_truth[{name!r}]") for name, labels in ground_truth.items()}
     mixed = [name for name, labels in labels_by_video.items() if labels.any() and not labels.all()]
     if not mixed:
         raise ValueError(f"no video in ground_truth has both normal and anomalous frames: {sorted(ground_truth)}")
@@ -245,21 +198,6 @@ def regularity_scores(errors, normalisation: str = "max") -> np.ndarray:
     return 1.0 - (errors - low) / denominator
 
 
-def equal_error_rate(is_anomaly, scores) -> float:
-    """The equal error rate: where the false positive rate equals the miss rate (lower is better)."""
-    is_anomaly, scores = _labels_and_scores(is_anomaly, scores)
-    _checks.both_classes("the equal error rate", is_anomaly)
-    false_positive_rate, true_positive_rate, _ = metrics.roc_curve(is_anomaly, scores)
-    miss_rate = 1.0 - true_positive_rate
-    gap = false_positive_rate - miss_rate  # rises from -1 to 1 along the curve
-    after = int(np.argmax(gap >= 0))
-    before = max(after - 1, 0)
-    if gap[after] == gap[before]:
-        return float(false_positive_rate[after])
-    weight = -gap[before] / (gap[after] - gap[before])
-    return float(false_positive_rate[before] + weight * (false_positive_rate[after] - false_positive_rate[before]))
-
-
 def frame_level_evaluation(ground_truth: dict, anomaly_scores: dict) -> dict[str, float]:
     """Frame-level ROC-AUC, PR-AUC and equal error rate pooled over all test videos.
 
@@ -272,8 +210,8 @@ def frame_level_evaluation(ground_truth: dict, anomaly_scores: dict) -> dict[str
     if set(ground_truth) != set(anomaly_scores):
         raise ValueError(f"the videos differ: {sorted(set(ground_truth) ^ set(anomaly_scores), key=str)}")
     videos = sorted(ground_truth, key=str)
-    labels = {video: _labels(ground_truth[video], f"ground_truth[{video!r}]") for video in videos}
-    scores_by_video = {video: _scores(anomaly_scores[video], f"anomaly_scores[{video!r}]") for video in videos}
+    labels = {video: checked_labels(ground_truth[video], f"ground_truth[{video!r}]") for video in videos}
+    scores_by_video = {video: checked_scores(anomaly_scores[video], f"anomaly_scores[{video!r}]") for video in videos}
     for video in videos:
         if len(labels[video]) != len(scores_by_video[video]):
             raise ValueError(f"{video}: {len(labels[video])} labels but {len(scores_by_video[video])} scores")
@@ -302,9 +240,9 @@ def roc_auc_by_kind(ground_truth: Mapping, kinds: Mapping, scores: Mapping) -> d
         differ = (set(ground_truth) ^ set(kinds)) | (set(ground_truth) ^ set(scores))
         raise ValueError(f"ground_truth, kinds and scores must hold the same videos; they differ in {sorted(differ)}")
     videos = sorted(ground_truth, key=str)
-    labels_by_video = {video: _labels(ground_truth[video], f"ground_truth[{video!r}]") for video in videos}
+    labels_by_video = {video: checked_labels(ground_truth[video], f"ground_truth[{video!r}]") for video in videos}
     kinds_by_video = {video: np.atleast_1d(np.asarray(kinds[video])).astype(str) for video in videos}
-    scores_by_video = {video: _scores(scores[video], f"scores[{video!r}]") for video in videos}
+    scores_by_video = {video: checked_scores(scores[video], f"scores[{video!r}]") for video in videos}
     for video in videos:
         lengths = len(labels_by_video[video]), len(kinds_by_video[video]), len(scores_by_video[video])
         if len(set(lengths)) > 1:
@@ -323,6 +261,6 @@ def roc_auc_by_kind(ground_truth: Mapping, kinds: Mapping, scores: Mapping) -> d
     result = {}
     for kind in order:
         chosen = ~is_anomaly | (labels == kind)
-        result[kind] = float(metrics.roc_auc_score(is_anomaly[chosen], pooled[chosen]))
-    result["all"] = float(metrics.roc_auc_score(is_anomaly, pooled))
+        result[kind] = roc_auc(is_anomaly[chosen], pooled[chosen])
+    result["all"] = roc_auc(is_anomaly, pooled)
     return result

@@ -5,18 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from labutils import baselines, costs, models
+from labutils import baselines, costs, detectors, models
 
 NORMAL = np.random.default_rng(0).normal(size=(60, 140))
 
 
 def test_keras_autoencoders_store_their_weights():
     model = models.dense_autoencoder(140, hidden_units=(4,), latent_dim=2)
-    storage = costs.model_storage(model)
+    storage = costs.model_storage(detectors.AutoencoderDetector(model, trained=True))
     # 140*4+4, 4*2+2, 2*4+4, 4*140+140 weights and the scaling layer's minimum and maximum
     assert storage == {"stored": "1288 weights", "numbers": 1288, "bytes": 4 * 1288}
     dense = models.dense_ecg_autoencoder()
-    assert costs.model_storage(dense)["numbers"] == dense.count_params()
+    assert costs.model_storage(detectors.AutoencoderDetector(dense))["numbers"] == dense.count_params()
 
 
 def test_knn_stores_every_training_example_and_the_svm_its_support_vectors():
@@ -33,11 +33,15 @@ def test_knn_stores_every_training_example_and_the_svm_its_support_vectors():
 
 
 def test_unknown_or_unfitted_models_are_refused():
-    with pytest.raises(ValueError, match=r"model \(KNNDistance\) is not fitted yet"):
+    with pytest.raises(ValueError, match=r"KNNDistance is not fitted yet"):
         costs.model_storage(baselines.k_nearest_neighbours())
-    with pytest.raises(ValueError, match=r"model must be a Keras model or a fitted k-nearest .* got IsolationForest"):
+    with pytest.raises(ValueError, match=r"detector must be a fitted detector .* got IsolationForest"):
         costs.model_storage(baselines.isolation_forest().fit(NORMAL).estimator_)
-    with pytest.raises(ValueError, match=r"model must be a Keras model or a labutils\.baselines detector, got str"):
+    with pytest.raises(ValueError, match=r"IsolationForest does not say what it stores"):
+        costs.model_storage(baselines.isolation_forest().fit(NORMAL))
+    with pytest.raises(ValueError, match=r"detector must be a fitted detector .* got Functional"):
+        costs.scoring_seconds(models.dense_ecg_autoencoder(), NORMAL)  # a bare Keras model: wrap it
+    with pytest.raises(ValueError, match=r"detector must be a fitted detector .* got str"):
         costs.scoring_seconds("model", NORMAL)
 
 
@@ -53,5 +57,5 @@ def test_scoring_time_is_per_example_and_a_table_has_every_model():
         costs.scoring_seconds(knn, NORMAL, repeats=0)
     with pytest.raises(ValueError, match=r"x must be a non-empty array of examples \(n, ...\), got shape \(0, 140\)"):
         costs.scoring_seconds(knn, np.zeros((0, 140)))
-    with pytest.raises(ValueError, match=r"models must be a non-empty dict \{name: model\}, got an empty dict"):
+    with pytest.raises(ValueError, match=r"detectors must be a non-empty dict \{name: fitted detector\}, got an empty"):
         costs.cost_table({}, NORMAL)

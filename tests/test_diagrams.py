@@ -15,8 +15,8 @@ from labutils import diagrams, settings, video
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted((ROOT / "book").glob("*.md"))
-FIGURE_FUNCTIONS = [name for name, function in inspect.getmembers(diagrams, inspect.isfunction)
-                    if function.__module__ == diagrams.__name__ and not name.startswith("_")
+FIGURE_FUNCTIONS = [name for name, function in inspect.getmembers(diagrams, inspect.isfunction)  # chapter 5 re-exported
+                    if function.__module__.startswith(diagrams.__name__) and not name.startswith("_")
                     and inspect.signature(function).return_annotation in (Figure, "Figure")]
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from labutils import plotting
+from labutils import plotting, plotting_video
 
 RNG = np.random.default_rng(0)
 BEATS = RNG.normal(size=(4, 140))
@@ -80,10 +80,10 @@ def test_inference_gif_has_one_image_per_frame(tmp_path):
     with Image.open(path) as gif:
         assert gif.n_frames == 3
         # three panels and two 2-pixel gaps, under a strip that names them, doubled
-        assert gif.size == ((16 * 3 + 4) * 2, (plotting.GIF_LABEL_HEIGHT + 12) * 2)
-        strip = np.asarray(gif.convert("L"))[: plotting.GIF_LABEL_HEIGHT * 2]
+        assert gif.size == ((16 * 3 + 4) * 2, (plotting_video.GIF_LABEL_HEIGHT + 12) * 2)
+        strip = np.asarray(gif.convert("L"))[: plotting_video.GIF_LABEL_HEIGHT * 2]
         assert (strip < 128).any(), "the panels' names are missing"
-        assert len(gif.convert("RGB").getcolors(maxcolors=4096)) <= plotting.GIF_COLOURS
+        assert len(gif.convert("RGB").getcolors(maxcolors=4096)) <= plotting_video.GIF_COLOURS
     with pytest.raises(ValueError, match=r"frames \(3, 12, 16\), reconstructions \(2, 12, 16\) differ"):
         plotting.save_inference_gif(tmp_path / "bad.gif", FRAMES, FRAMES[:2] / 255.0)
     with pytest.raises(ValueError, match=r"frames \(0, 12, 16\), reconstructions \(0, 12, 16\) differ, are empty"):
@@ -153,4 +153,4 @@ def test_inference_gif_shares_one_small_palette(tmp_path):
     with Image.open(path) as gif:
         for index in range(gif.n_frames):
             gif.seek(index)
-            assert len(gif.convert("RGB").getcolors(maxcolors=100_000)) <= plotting.GIF_COLOURS
+            assert len(gif.convert("RGB").getcolors(maxcolors=100_000)) <= plotting_video.GIF_COLOURS

@@ -103,10 +103,10 @@ CASES = [
     ("windows.event_detection", lambda: windows.event_detection([[0, 5]], [0, 5], [True, False], 5, 20, "0.5"),
      "min_overlap must be a share"),
     # costs
-    ("costs.model_storage", lambda: costs.model_storage("knn"), "model must be a Keras model or a fitted"),
+    ("costs.model_storage", lambda: costs.model_storage("knn"), "detector must be a fitted detector"),
     ("costs.scoring_seconds", lambda: costs.scoring_seconds(fitted(), X, repeats=1.5), "repeats must be a whole"),
     ("costs.scoring_seconds", lambda: costs.scoring_seconds(fitted(), np.full((2, 4), NAN)), "x must hold finite"),
-    ("costs.cost_table", lambda: costs.cost_table([fitted()], X), "models must be a non-empty dict"),
+    ("costs.cost_table", lambda: costs.cost_table([fitted()], X), "detectors must be a non-empty dict"),
     # one_class
     ("one_class.HybridDetector", lambda: one_class.HybridDetector(tiny_model(), ["One-Class SVM"]),
      "detector must be one of"),

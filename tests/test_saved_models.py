@@ -1,4 +1,4 @@
-"""labutils.saved_models.trained_model (load or train, keyed by settings) and labutils.env.use_drive."""
+"""labutils.saved_models.trained_model (load or train, keyed by settings) and labutils.data.use_drive."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from keras import layers
 
-from labutils import env, saved_models, settings
+from labutils import data, env, saved_models, settings
+from labutils.data import folders
 
 X = np.random.default_rng(0).random((16, 3)).astype("float32")
 
@@ -153,7 +154,7 @@ def test_bad_arguments_are_named(tmp_path, arguments, message):
 
 def test_use_drive_off_colab_changes_nothing(monkeypatch, isolated_data_dir, capsys):
     monkeypatch.delitem(sys.modules, "google.colab", raising=False)
-    assert env.use_drive() is None
+    assert data.use_drive() is None
     assert "Not on Colab" in capsys.readouterr().out
     assert env.os.environ["LABUTILS_DATA_DIR"] == str(isolated_data_dir)
 
@@ -163,9 +164,9 @@ def test_use_drive_on_colab_mounts_and_points_the_data_folder_there(monkeypatch,
     colab = types.ModuleType("google.colab")
     colab.drive = types.SimpleNamespace(mount=mounted.append)
     monkeypatch.setitem(sys.modules, "google.colab", colab)
-    monkeypatch.setattr(env, "DRIVE_MOUNT", str(tmp_path / "drive"))
+    monkeypatch.setattr(folders, "DRIVE_MOUNT", str(tmp_path / "drive"))
     monkeypatch.setenv("LABUTILS_DATA_DIR", "somewhere else")  # restored after the test
-    folder = env.use_drive("MyDrive/anomaly-course")
+    folder = data.use_drive("MyDrive/anomaly-course")
     assert mounted == [str(tmp_path / "drive")]
     assert folder == str(tmp_path / "drive" / "MyDrive" / "anomaly-course")
     assert (tmp_path / "drive" / "MyDrive" / "anomaly-course").is_dir()
@@ -177,7 +178,7 @@ def test_use_drive_on_colab_mounts_and_points_the_data_folder_there(monkeypatch,
 @pytest.mark.parametrize("folder", ["", "/content/drive/MyDrive", "MyDrive/../etc", 3])
 def test_use_drive_names_a_bad_folder(folder):
     with pytest.raises(ValueError, match="folder must be a path inside Google Drive"):
-        env.use_drive(folder)
+        data.use_drive(folder)
 
 
 def test_a_uint8_clip_model_comes_back_with_the_same_reconstructions(tmp_path):

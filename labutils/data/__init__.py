@@ -27,12 +27,15 @@ helpers :func:`as_unit_frames` and :func:`clip_starts` live in :mod:`labutils.fr
 from labutils.data.ecg import ECG_SUBSET, download_ecg, load_ecg, locate_ecg
 from labutils.data.ecg_standin import ECG_LENGTH, make_ecg_standin
 from labutils.data.folders import (
+    DRIVE_FOLDER,
+    DRIVE_MOUNT,
     SHIPPED_FOLDER,
     DataSource,
     data_dir,
     describe,
     shipped_file,
     standin_folder,
+    use_drive,
     writable_data_dir,
 )
 from labutils.data.mnist import MNIST_SUBSET, load_mnist, one_class_split
@@ -40,7 +43,14 @@ from labutils.data.remote import REMOTE_FILES, RemoteFile, fetch
 from labutils.data.toy import make_toy_2d
 from labutils.data.ucsd import download_ucsd, locate_ucsd
 from labutils.data.ucsd_clips import ucsd_clips
-from labutils.data.ucsd_frames import read_ucsd_video, ucsd_frames, ucsd_ground_truth, ucsd_pixel_masks
+from labutils.data.ucsd_frames import (
+    UCSDSubset,
+    load_ucsd,
+    read_ucsd_video,
+    ucsd_frames,
+    ucsd_ground_truth,
+    ucsd_pixel_masks,
+)
 from labutils.data.ucsd_kinds import ANOMALY_KINDS, ucsd_anomaly_kinds
 from labutils.data.ucsd_layout import UCSD_FOLDER, UCSD_SPLITS, UCSD_SUBSETS, ucsd_dataset_folder, ucsd_videos
 from labutils.data.ucsd_standin import UCSD_STANDIN_VERSION, make_ucsd_standin
@@ -48,6 +58,8 @@ from labutils.frames import as_unit_frames, clip_starts
 
 __all__ = [
     "ANOMALY_KINDS",
+    "DRIVE_FOLDER",
+    "DRIVE_MOUNT",
     "ECG_LENGTH",
     "ECG_SUBSET",
     "MNIST_SUBSET",
@@ -59,6 +71,7 @@ __all__ = [
     "UCSD_SUBSETS",
     "DataSource",
     "RemoteFile",
+    "UCSDSubset",
     "as_unit_frames",
     "clip_starts",
     "data_dir",
@@ -68,6 +81,7 @@ __all__ = [
     "fetch",
     "load_ecg",
     "load_mnist",
+    "load_ucsd",
     "locate_ecg",
     "locate_ucsd",
     "make_ecg_standin",
@@ -84,5 +98,6 @@ __all__ = [
     "ucsd_ground_truth",
     "ucsd_pixel_masks",
     "ucsd_videos",
+    "use_drive",
     "writable_data_dir",
 ]

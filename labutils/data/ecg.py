@@ -38,6 +38,32 @@ def _read_ecg_file(path: Path) -> tuple[np.ndarray, np.ndarray]:
     if not lines:
         raise ValueError(f"{path}: the file is empty")
     comma_separated = "," in lines[0][1]
+    table, numbers = _numeric_table(path, lines, comma_separated)
+    last_is_binary = bool(np.isin(table[:, -1], (0.0, 1.0)).all())
+    first_is_class = bool(np.isin(table[:, 0], _UCR_CLASSES).all())
+    if last_is_binary and first_is_class and not comma_separated:
+        raise ValueError(
+            f"{path}: fits both layouts, and they label the beats differently: every line starts with a "
+            "class 1-5 (the UCR layout) and ends with 0 or 1 (ecg.csv's layout). Separate ecg.csv's "
+            "values with commas, as TensorFlow's file does, to have it read as ecg.csv"
+        )
+    if last_is_binary:
+        # TensorFlow's ecg.csv: 140 samples, then 1 = normal, 0 = abnormal.
+        return table[:, :-1].astype(np.float32), table[:, -1] == 0.0
+    if first_is_class:
+        # UCR archive: class first (1 = normal, 2-5 = abnormal), then 140 samples.
+        return table[:, 1:].astype(np.float32), table[:, 0] != 1.0
+    bad_last = numbers[int(np.argmin(np.isin(table[:, -1], (0.0, 1.0))))]
+    bad_first = numbers[int(np.argmin(np.isin(table[:, 0], _UCR_CLASSES)))]
+    raise ValueError(
+        f"{path}: labels outside both formats' sets: ecg.csv ends each line with 0 or 1 "
+        f"(line {bad_last} does not), the UCR format starts it with a class 1-5 "
+        f"(line {bad_first} does not)"
+    )
+
+
+def _numeric_table(path: Path, lines: list[tuple[int, str]], comma_separated: bool) -> tuple[np.ndarray, list[int]]:
+    """The lines of an ECG file as one float64 table (141 columns), and each row's line number."""
 
     def split(line: str) -> list[str]:
         return line.split(",") if comma_separated else line.split()
@@ -70,28 +96,7 @@ def _read_ecg_file(path: Path) -> tuple[np.ndarray, np.ndarray]:
     if _checks.beyond_float32(table):
         row = int(np.flatnonzero(np.abs(table).max(axis=1) > _checks.FLOAT32_MAX)[0])
         raise ValueError(f"{path}, line {numbers[row]}: a value beyond float32's range (±3.4e38), where beats are read")
-
-    last_is_binary = bool(np.isin(table[:, -1], (0.0, 1.0)).all())
-    first_is_class = bool(np.isin(table[:, 0], _UCR_CLASSES).all())
-    if last_is_binary and first_is_class and not comma_separated:
-        raise ValueError(
-            f"{path}: fits both layouts, and they label the beats differently: every line starts with a "
-            "class 1-5 (the UCR layout) and ends with 0 or 1 (ecg.csv's layout). Separate ecg.csv's "
-            "values with commas, as TensorFlow's file does, to have it read as ecg.csv"
-        )
-    if last_is_binary:
-        # TensorFlow's ecg.csv: 140 samples, then 1 = normal, 0 = abnormal.
-        return table[:, :-1].astype(np.float32), table[:, -1] == 0.0
-    if first_is_class:
-        # UCR archive: class first (1 = normal, 2-5 = abnormal), then 140 samples.
-        return table[:, 1:].astype(np.float32), table[:, 0] != 1.0
-    bad_last = numbers[int(np.argmin(np.isin(table[:, -1], (0.0, 1.0))))]
-    bad_first = numbers[int(np.argmin(np.isin(table[:, 0], _UCR_CLASSES)))]
-    raise ValueError(
-        f"{path}: labels outside both formats' sets: ecg.csv ends each line with 0 or 1 "
-        f"(line {bad_last} does not), the UCR format starts it with a class 1-5 "
-        f"(line {bad_first} does not)"
-    )
+    return table, numbers
 
 
 def _ecg_text(path: Path, raw: bytes) -> str:

@@ -18,6 +18,13 @@ from pathlib import Path
 from labutils import env
 
 
+#: Where Colab mounts Google Drive.
+DRIVE_MOUNT = "/content/drive"
+
+#: The folder inside Drive that holds the data and trained models (Colab, Drive mounted).
+DRIVE_FOLDER = "MyDrive/labutils-data"
+
+
 def data_dir() -> Path:
     """Return the folder where real data files are looked for first and downloads cached.
 
@@ -27,11 +34,40 @@ def data_dir() -> Path:
     configured = os.environ.get("LABUTILS_DATA_DIR")
     if configured:
         return Path(configured).expanduser()
-    drive = Path("/content/drive/MyDrive")
-    if env.on_colab() and drive.is_dir():
-        return drive / "labutils-data"
+    drive = Path(DRIVE_MOUNT) / DRIVE_FOLDER
+    if env.on_colab() and drive.parent.is_dir():
+        return drive
     cache_home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(cache_home) / "labutils"
+
+
+def use_drive(folder: str = DRIVE_FOLDER) -> str | None:
+    """On Colab, mount Google Drive and keep the data and trained models there; elsewhere do nothing.
+
+    Mounts Drive at :data:`DRIVE_MOUNT` (Colab asks for permission once), creates
+    ``folder`` inside it and points ``LABUTILS_DATA_DIR`` at it, so downloads, stand-ins
+    and the weights :func:`labutils.saved_models.trained_model` saves outlive the session.
+    The default is the folder :func:`data_dir` already uses on Colab when Drive is
+    mounted. Returns the folder, or None (with a line saying so) when not on Colab.
+    Chapters 4 and 6 call it before they load data.
+    """
+    from pathlib import PurePosixPath
+
+    if not isinstance(folder, str) or not folder.strip() or PurePosixPath(folder).is_absolute() or (
+        ".." in PurePosixPath(folder).parts
+    ):
+        raise ValueError(f"folder must be a path inside Google Drive such as 'MyDrive/labutils-data', got {folder!r}")
+    if not env.on_colab():
+        print(f"Not on Colab: Google Drive is not mounted; data and models stay in {data_dir()}")
+        return None
+    from google.colab import drive  # only importable on Colab
+
+    drive.mount(DRIVE_MOUNT)
+    target = os.path.join(DRIVE_MOUNT, folder.strip().strip("/"))
+    os.makedirs(target, exist_ok=True)
+    os.environ["LABUTILS_DATA_DIR"] = target
+    print(f"Data and trained models are kept on Google Drive, in {target}")
+    return target
 
 
 def writable_folder(folder: str | Path) -> Path:

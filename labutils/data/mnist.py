@@ -22,7 +22,7 @@ MNIST_SUBSET = "mnist_2000.npz"
 MnistSplits = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
-def _read_mnist_npz(path: Path) -> MnistSplits:
+def read_mnist_npz(path: Path) -> MnistSplits:
     """Read Keras's ``mnist.npz``, checking its arrays; pixels become float32 in [0, 1]."""
     _check_npz_start(path)
     try:
@@ -85,14 +85,14 @@ def load_mnist(profile: str | None = None) -> tuple[tuple[np.ndarray, np.ndarray
     folder = data_dir()
     for candidate in (folder / "mnist.npz", folder / "mnist" / "mnist.npz"):
         if candidate.is_file():
-            train, test = _read_mnist_npz(candidate)
+            train, test = read_mnist_npz(candidate)
             return train, test, f"real MNIST from the data folder ({describe(candidate)})"
     if profile == "full":
-        target = remote.fetch("mnist", folder / "mnist" / "mnist.npz", validate=_read_mnist_npz)
-        train, test = _read_mnist_npz(target)
+        target = remote.fetch("mnist", folder / "mnist" / "mnist.npz", validate=read_mnist_npz)
+        train, test = read_mnist_npz(target)
         return train, test, f"real MNIST, downloaded once (cached as {describe(target)})"
     subset = shipped_file(MNIST_SUBSET)
-    train, test = _read_mnist_npz(subset)
+    train, test = read_mnist_npz(subset)
     return train, test, (
         f"{len(train[0]) + len(test[0]):,} real MNIST digits shipped with labutils ({subset.name}: "
         f"{len(train[0]):,} training and {len(test[0]):,} test digits drawn from MNIST's test set)"

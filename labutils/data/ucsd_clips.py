@@ -42,6 +42,58 @@ def _frame_shape(folder: Path) -> tuple[int, int] | None:
     return None
 
 
+def _common_frame_size(folders: list[Path], where: str) -> tuple[int, int]:
+    """The (height, width) all videos share, read from their first frames' headers; ``ValueError`` if they differ."""
+    shapes = {}
+    for folder in folders:
+        shapes.setdefault(_frame_shape(folder), folder.name)
+    shapes.pop(None, None)  # a video with no readable frame: decoding it says so
+    if not shapes:
+        raise ValueError(f"{folders[0]}: none of its frames can be decoded")
+    if len(shapes) > 1:
+        found = ", ".join(f"{shape} ({name})" for shape, name in shapes.items())
+        raise ValueError(f"{where}: videos have different frame sizes {found}; pass image_size")
+    (size,) = shapes
+    return size
+
+
+def _clip_frame_numbers(lengths: list[int], clip_length: int, strides: tuple[int, ...], step: int | None) -> list:
+    """Clips as rows of frame numbers into one array of every video's frames, one after the other.
+
+    A clip is never copied until ``tf.gather`` cuts its batch.
+    """
+    firsts = np.cumsum([0, *lengths[:-1]])
+    offsets = np.arange(clip_length)
+    return [
+        first + start + stride * offsets
+        for first, length in zip(firsts, lengths)
+        for stride in strides
+        for start in clip_starts(length, clip_length, stride, step)
+    ]
+
+
+def _decoded_frames(folders, lengths: list[int], size: tuple[int, int], image_size):
+    """Every frame of ``folders`` decoded once into one uint8 ``tf.Variable`` (frames, height, width) on the CPU."""
+    import tensorflow as tf
+
+    with tf.device("/CPU:0"):  # tf.data reads it on the CPU; only batches go to the GPU
+        frames = tf.Variable(lambda: tf.zeros((sum(lengths), *size), tf.uint8), trainable=False, dtype=tf.uint8)
+    chunk = np.empty((min(CHUNK_FRAMES, max(lengths)), *size), dtype=np.uint8)
+    firsts = np.cumsum([0, *lengths[:-1]])
+    for folder, first, length in zip(folders, firsts, lengths):
+        filled = 0
+        for number, pixels in enumerate(iter_ucsd_video(folder, image_size), start=1):
+            if pixels.shape != tuple(size):
+                raise ValueError(f"{folder}: frames of {pixels.shape}, the first video's are {tuple(size)}; "
+                                 "pass image_size")
+            chunk[filled] = pixels
+            filled += 1
+            if filled == len(chunk) or number == length:
+                _write(frames, first + number - filled, chunk[:filled])
+                filled = 0
+    return frames
+
+
 def ucsd_clips(
     root: str | Path,
     subset: str = "UCSDped1",
@@ -90,45 +142,12 @@ def ucsd_clips(
         raise ValueError(f"videos={videos!r} selects no video of {subset}/{split}")
     lengths = [len(frame_files(folder)) for folder in folders]
     if size is None:
-        shapes = {}
-        for folder in folders:
-            shapes.setdefault(_frame_shape(folder), folder.name)
-        shapes.pop(None, None)  # a video with no readable frame: decoding it says so
-        if not shapes:
-            raise ValueError(f"{folders[0]}: none of its frames can be decoded")
-        if len(shapes) > 1:
-            found = ", ".join(f"{shape} ({name})" for shape, name in shapes.items())
-            raise ValueError(f"{subset}/{split}: videos have different frame sizes {found}; pass image_size")
-        (size,) = shapes
-
-    # Clips as rows of frame numbers into one array of every frame: a clip is never copied
-    # until tf.gather cuts its batch.
-    firsts = np.cumsum([0, *lengths[:-1]])
-    offsets = np.arange(clip_length)
-    index = [
-        first + start + stride * offsets
-        for first, length in zip(firsts, lengths)
-        for stride in stride_list
-        for start in clip_starts(length, clip_length, stride, step)
-    ]
+        size = _common_frame_size(folders, f"{subset}/{split}")
+    index = _clip_frame_numbers(lengths, clip_length, stride_list, step)
     if not index:
         raise ValueError(f"{subset}/{split}: the videos are shorter than one clip of {clip_length} frames")
-
-    with tf.device("/CPU:0"):  # tf.data reads it on the CPU; only batches go to the GPU
-        frames = tf.Variable(lambda: tf.zeros((sum(lengths), *size), tf.uint8), trainable=False, dtype=tf.uint8)
-    chunk = np.empty((min(CHUNK_FRAMES, max(lengths)), *size), dtype=np.uint8)
     bar = progress_bar(folders, desc=f"{subset}/{split} frames", unit="video", disable=not progress)
-    for folder, first, length in zip(bar, firsts, lengths):
-        filled = 0
-        for number, pixels in enumerate(iter_ucsd_video(folder, image_size), start=1):
-            if pixels.shape != tuple(size):
-                raise ValueError(f"{folder}: frames of {pixels.shape}, the first video's are {tuple(size)}; "
-                                 "pass image_size")
-            chunk[filled] = pixels
-            filled += 1
-            if filled == len(chunk) or number == length:
-                _write(frames, first + number - filled, chunk[:filled])
-                filled = 0
+    frames = _decoded_frames(bar, lengths, size, image_size)
     clip_frames = tf.constant(np.stack(index), dtype=tf.int32)
 
     shuffle = split == "Train" if shuffle is None else shuffle

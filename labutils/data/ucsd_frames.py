@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -222,3 +223,46 @@ def ucsd_pixel_masks(
                 raise ValueError(f"{mask_files[0]}: mask size {mask.size} differs from the frames' {frame.size}")
         masks[video.name] = read_ucsd_video(folder, image_size, suffix=".bmp") > 127
     return masks
+
+
+@dataclass(frozen=True)
+class UCSDSubset:
+    """One UCSD subset in memory, as chapters 4 and 6 load it (:func:`load_ucsd`).
+
+    ``train_frames`` and ``test_frames`` map video names to uint8 (frames, height, width);
+    ``ground_truth`` maps each test video to its bool per frame; ``masks`` the test videos
+    that have pixel masks to bool (frames, height, width).
+    """
+
+    train_frames: dict[str, np.ndarray]
+    test_frames: dict[str, np.ndarray]
+    ground_truth: dict[str, np.ndarray]
+    masks: dict[str, np.ndarray]
+
+    @property
+    def frame_size(self) -> tuple[int, int]:
+        """(height, width) of the frames."""
+        return tuple(next(iter(self.train_frames.values())).shape[1:])
+
+    def summary(self) -> str:
+        """One line: how many videos, frames and anomalous frames, and the frame size."""
+        height, width = self.frame_size
+        return (
+            f"{len(self.train_frames)} training videos, {sum(map(len, self.train_frames.values()))} frames of "
+            f"{width}x{height} pixels; {len(self.test_frames)} test videos, "
+            f"{sum(map(len, self.ground_truth.values()))} frames, "
+            f"{sum(int(labels.sum()) for labels in self.ground_truth.values())} of them anomalous"
+        )
+
+
+def load_ucsd(root: str | Path, subset: str = "UCSDped1") -> UCSDSubset:
+    """Read a UCSD subset's training and test videos, frame labels and pixel masks (chapters 4 and 6).
+
+    ``root`` as :func:`labutils.data.locate_ucsd` returns it. Frames at their own size, uint8.
+    """
+    return UCSDSubset(
+        train_frames=ucsd_frames(root, subset, "Train"),
+        test_frames=ucsd_frames(root, subset, "Test"),
+        ground_truth=ucsd_ground_truth(root, subset),
+        masks=ucsd_pixel_masks(root, subset),
+    )

@@ -1,11 +1,11 @@
-"""Chapter 6's clip training (labutils.video_training) on a tiny generated stand-in."""
+"""Chapter 6's clip training (labutils.training) on a tiny generated stand-in."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from labutils import data, models, settings, video, video_training
+from labutils import data, models, settings, training, video
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,7 @@ ROW = {"clip_length": 4, "step": 4, "batch_size": 2, "strides": (1, 2), "epochs"
 
 
 def test_clip_datasets_fit_on_strides_and_validate_on_held_out_videos(tiny):
-    train_clips, validation_clips = video_training.clip_datasets(tiny, "UCSDped1", ["Train001", "Train002"],
+    train_clips, validation_clips = training.clip_datasets(tiny, "UCSDped1", ["Train001", "Train002"],
                                                                  ["Train003"], ROW, progress=False)
     inputs, targets = next(iter(train_clips))
     assert inputs.shape[1:] == (4, 48, 64, 1) and inputs.dtype == "uint8" and np.array_equal(inputs, targets)
@@ -27,22 +27,22 @@ def test_clip_datasets_fit_on_strides_and_validate_on_held_out_videos(tiny):
     assert sum(len(batch[0]) for batch in train_clips) == 2 * (5 + 4)
     assert sum(len(batch[0]) for batch in validation_clips) == 5
     with pytest.raises(ValueError, match="cannot be fitted and validated"):
-        video_training.clip_datasets(tiny, "UCSDped1", ["Train001"], ["Train001"], ROW)
+        training.clip_datasets(tiny, "UCSDped1", ["Train001"], ["Train001"], ROW)
     with pytest.raises(ValueError, match="lacks"):
-        video_training.clip_datasets(tiny, "UCSDped1", ["Train001"], ["Train002"], {"clip_length": 4})
+        training.clip_datasets(tiny, "UCSDped1", ["Train001"], ["Train002"], {"clip_length": 4})
 
 
 def test_fit_clip_model_stops_early_and_backs_up(tiny, tmp_path):
-    train_clips, validation_clips = video_training.clip_datasets(tiny, "UCSDped1", ["Train001", "Train002"],
+    train_clips, validation_clips = training.clip_datasets(tiny, "UCSDped1", ["Train001", "Train002"],
                                                                  ["Train003"], ROW, progress=False)
     mean = video.mean_frame(data.ucsd_frames(tiny, videos=["Train001", "Train002"], progress=False))
     model = models.spatiotemporal_autoencoder(27, 4, (2, 2), (2, 2, 2), mean_frame=mean)
-    history = video_training.fit_clip_model(model, train_clips, validation_clips, ROW, backup_folder=tmp_path / "b",
+    history = training.fit_clip_model(model, train_clips, validation_clips, ROW, backup_folder=tmp_path / "b",
                                             progress=False)
     assert 1 <= len(history.history["loss"]) <= ROW["epochs"] and "val_loss" in history.history
     assert not (tmp_path / "b").exists() or not any((tmp_path / "b").iterdir())  # removed after a finished run
-    short = video_training.fit_clip_model(model, train_clips, validation_clips, ROW, epochs=1, progress=False)
+    short = training.fit_clip_model(model, train_clips, validation_clips, ROW, epochs=1, progress=False)
     assert len(short.history["loss"]) == 1
     with pytest.raises(ValueError, match="epochs"):
-        video_training.fit_clip_model(model, train_clips, validation_clips, ROW, epochs=0)
+        training.fit_clip_model(model, train_clips, validation_clips, ROW, epochs=0)
     assert settings.get("ucsd_video_cpu")["strides"] == (1, 2)  # the row the benchmark and chapter 6 pass

@@ -1,0 +1,75 @@
+"""Image figures of chapters 2, 4 and 6: rows of images, codes in 3-D, error against code size.
+
+Re-exported by :mod:`labutils.plotting`, which the notebooks call.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from labutils import _checks
+from labutils.frames import grey_images
+from labutils.plot_style import finish, panel_count
+
+
+def plot_image_rows(rows: dict[str, np.ndarray], columns: int = 10, titles: list[str] | None = None) -> Figure:
+    """Show images in labelled rows, e.g. ``{"input": x[:10], "reconstruction": r[:10]}``.
+
+    Each value holds grey images of shape (n, height, width) or (n, height, width, 1), uint8
+    or floats in [0, 1] (anything else is refused: it would be drawn clipped). The first
+    ``columns`` images of each row are shown (fewer when a row holds fewer); ``titles``
+    labels those columns.
+    """
+    panel_count(rows, "rows")
+    rows = {label: grey_images(images, f"rows[{label!r}]") for label, images in rows.items()}
+    columns = min(_checks.whole("columns", columns, 1), min(len(images) for images in rows.values()))
+    if titles is not None:  # one per column shown (the first ``columns`` images of each row)
+        titles = _checks.strings("titles", titles, at_least=columns)
+    figure, axes = plt.subplots(len(rows), columns, figsize=(1.3 * columns + 1, 1.4 * len(rows)), squeeze=False)
+    for row_axes, (label, images) in zip(axes, rows.items()):
+        for column, axis in enumerate(row_axes):
+            axis.imshow(np.squeeze(images[column]), cmap="gray", vmin=0, vmax=1 if images.dtype != np.uint8 else 255)
+            axis.set_xticks([])
+            axis.set_yticks([])
+            if titles is not None and axis is axes[0][column]:
+                axis.set_title(titles[column], fontsize=9)
+        row_axes[0].set_ylabel(label, rotation=0, ha="right", va="center")
+    return finish(figure)
+
+
+def plot_codes_3d(codes_by_title: dict[str, np.ndarray], labels: np.ndarray, points: int = 1500) -> Figure:
+    """3-D scatter plots of codes (n, 3), one panel per title, coloured by class (chapter 2)."""
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.dtype.kind not in "iu" or labels.min(initial=0) < 0 or labels.max(initial=0) > 9:
+        raise ValueError(f"labels must be digits 0-9, one per code (the colour bar's range), got {labels.dtype}")
+    points = _checks.whole("points", points, 1)
+    shown = np.random.default_rng(0).permutation(len(labels))[:points]
+    figure = plt.figure(figsize=(5.5 * panel_count(codes_by_title, "codes_by_title"), 5))
+    for index, (title, codes) in enumerate(codes_by_title.items(), start=1):
+        codes = _checks.numbers(f"codes_by_title[{title!r}]", codes)
+        if codes.shape != (len(labels), 3):
+            raise ValueError(f"{title}: codes must have shape ({len(labels)}, 3), got {codes.shape}")
+        axis = figure.add_subplot(1, len(codes_by_title), index, projection="3d")
+        scatter = axis.scatter(*codes[shown].T, c=labels[shown], cmap="tab10", s=6, vmin=-0.5, vmax=9.5)
+        axis.set_title(title)
+    figure.colorbar(scatter, ax=figure.axes, ticks=range(10), label="digit", shrink=0.7)
+    plt.close(figure)
+    return figure
+
+
+def plot_error_vs_code_size(code_sizes: list[int], errors_by_model: dict[str, list[float]]) -> Figure:
+    """Reconstruction error against the size of the code, one line per model (chapter 2)."""
+    code_sizes = [_checks.whole("code_sizes", size, 1) for size in _checks.sequence("code_sizes", code_sizes)]
+    for name, errors in _checks.mapping("errors_by_model", errors_by_model, "{name: errors}").items():
+        if len(_checks.numbers(f"errors_by_model[{name!r}]", errors, ndim=1)) != len(code_sizes):
+            raise ValueError(f"errors_by_model[{name!r}]: need one error per code size ({len(code_sizes)})")
+    figure, axis = plt.subplots(figsize=(6, 3.8))
+    for name, errors in errors_by_model.items():
+        axis.plot(code_sizes, errors, marker="o", label=name)
+    axis.set(xscale="log", xlabel="code size (numbers per image)", ylabel="test reconstruction MSE")
+    axis.set_xticks(code_sizes, [str(size) for size in code_sizes])
+    axis.legend()
+    axis.grid(True, alpha=0.3)
+    return finish(figure)
