@@ -6,8 +6,9 @@ own size (the model's 227x227 lives in the model) through ``labutils.data.ucsd_c
 batch 16, in a fresh process per run (``--repeats``, default 3), measuring clips per
 second and the extra peak memory (resident set size over the process's size before
 loading), against the 2.8 GB float64 array of the slides' loader. Each run also times
-what the model's own preprocessing costs per batch on this machine (Rescaling and
-Resizing of 10 uint8 frames to 227x227, and the resize back).
+what the model's own preprocessing costs per batch on this machine (its Rescaling and
+Resizing of 10 uint8 frames to 227x227, and its resize back, timed as parts of chapter 6's
+model).
 
 Detectors: on the quick profile's generated stand-in, trains chapter 6's small
 spatio-temporal autoencoder, chapter 4's frame autoencoder (with and without its
@@ -82,16 +83,17 @@ print(json.dumps({"clips": clips, "shape": list(inputs.shape[1:]), "dtype": inpu
 PREPROCESS_CHILD = """
 import json, sys, time
 import keras, numpy as np, tensorflow as tf
-from keras import layers
+from labutils import models, settings
 height, width, size, batch, repeats = map(int, sys.argv[1:6])
-clips = keras.Input((10, height, width, 1), dtype="uint8")
-scaled = layers.Rescaling(1 / 255)(clips)
-resized = layers.TimeDistributed(layers.Resizing(size, size))(scaled)
-into = tf.function(keras.Model(clips, resized), jit_compile=False)
-rebuilt = keras.Input((10, size, size, 1))
-back = tf.function(keras.Model(rebuilt, layers.TimeDistributed(layers.Resizing(height, width))(rebuilt)))
+# chapter 6's own model (full profile, frames of height x width); its first and last layers timed alone
+row = settings.get("ucsd_video", "full") | {"image_size": (size, size)}
+model = models.spatiotemporal_autoencoder_from(row, frame_size=(height, width))
+into = tf.function(keras.Model(model.encoder.input, model.encoder.get_layer("resize").output), jit_compile=False)
+resize_back = model.decoder.get_layer("resize_back")
+rebuilt = keras.Input(resize_back.input.shape[1:])
+back = tf.function(keras.Model(rebuilt, resize_back(rebuilt)))
 uint8 = tf.constant(np.random.default_rng(0).integers(0, 256, (batch, 10, height, width, 1), dtype=np.uint8))
-unit = tf.random.uniform((batch, 10, size, size, 1))
+unit = tf.random.uniform((batch, *resize_back.input.shape[1:]))
 result = {}
 for name, function, argument in (("in", into, uint8), ("back", back, unit)):
     function(argument).numpy()  # trace once
@@ -205,10 +207,7 @@ def detector_benchmark(
     chapter_4_name = comparison_name if shared else f"frame AE, bottleneck 2000 ({size_name(frame_size)}, chapter 4)"
     for seed in seeds:
         env.setup(seed=seed, verbose=False)
-        model = models.spatiotemporal_autoencoder(
-            clip_size, clip_row["clip_length"], clip_row["filters"], clip_row["lstm_filters"],
-            clip_row["learning_rate"], frame_size=mean.shape, mean_frame=mean,
-        )
+        model = models.spatiotemporal_autoencoder_from(clip_row, frame_size=mean.shape, mean_frame=mean)
         timing = timed(training.fit_clip_model, model, *clips, clip_row, epochs=epochs, progress=False)
         evaluate(clip_name, model, seed, timing)
         frame_models = [
@@ -247,10 +246,7 @@ def gpu_benchmark() -> pd.DataFrame:
 
     full = settings.get("ucsd_video", "full")  # chapter 6's full profile
     env.use_mixed_precision()
-    model = models.spatiotemporal_autoencoder(
-        full["image_size"], full["clip_length"], full["filters"], full["lstm_filters"], full["learning_rate"],
-        frame_size=PED1_FRAME,
-    )
+    model = models.spatiotemporal_autoencoder_from(full, frame_size=PED1_FRAME)
     batch_size = full["batch_size"]
     shape = (10 * batch_size, full["clip_length"], *PED1_FRAME, 1)  # uint8 clips of Ped1's size, as ucsd_clips
     clips = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)

@@ -159,10 +159,7 @@ def real_benchmark(
         model, history, seconds, _ = _train_frame_model(*arguments, size, code_size, seed)
         trained[f"{name} ({_size_text(size)})"] = (model, history, seconds, frame_lab)
     env.setup(seed=seed, verbose=False)
-    clip_model = models.spatiotemporal_autoencoder(
-        clip_row["image_size"], clip_row["clip_length"], clip_row["filters"], clip_row["lstm_filters"],
-        clip_row["learning_rate"], frame_size=mean.shape, mean_frame=mean,
-    )
+    clip_model = models.spatiotemporal_autoencoder_from(clip_row, frame_size=mean.shape, mean_frame=mean)
     clips = training.clip_datasets(root, subset, fit_videos, validation_videos, clip_row, progress=False)
     start = time.perf_counter()
     history = training.fit_clip_model(clip_model, *clips, clip_row, epochs=epochs)

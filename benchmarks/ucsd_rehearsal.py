@@ -73,9 +73,7 @@ def rehearsal(data_dir: Path, subset: str, epochs: int, steps: int) -> str:
 
     def build_clip():
         env.setup(seed=0, verbose=False)
-        return models.spatiotemporal_autoencoder(
-            clip_row["image_size"], clip_row["clip_length"], clip_row["filters"], clip_row["lstm_filters"],
-            clip_row["learning_rate"], frame_size=frame_size, mean_frame=mean)
+        return models.spatiotemporal_autoencoder_from(clip_row, frame_size=frame_size, mean_frame=mean)
 
     def train_clip(model):
         return training.fit_clip_model(model, train_clips.take(steps), validation_clips.take(steps), clip_row,

@@ -132,9 +132,7 @@ def spatiotemporal_layer_table(profile: str = "full") -> list[dict]:
     from labutils import settings, video_models
 
     row = settings.get("ucsd_video", profile)
-    model = video_models.spatiotemporal_autoencoder(
-        row["image_size"], row["clip_length"], row["filters"], row["lstm_filters"], row["learning_rate"]
-    )
+    model = video_models.spatiotemporal_autoencoder_from(row)
     table = [{"name": "clip", "kind": "Input", "part": "input", "filters": None, "kernel": None, "strides": None,
               "shape": tuple(int(size) for size in model.input.shape[1:]), "weights": 0}]
     encoder_layers = model.encoder.layers[1:]

@@ -22,6 +22,7 @@ from labutils.video_models import (  # noqa: F401  re-exported: models.frame_aut
     comparison_size,
     frame_autoencoder,
     spatiotemporal_autoencoder,
+    spatiotemporal_autoencoder_from,
     spatiotemporal_sizes,
 )
 

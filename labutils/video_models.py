@@ -293,3 +293,19 @@ def spatiotemporal_autoencoder(
     loss = "mse" if frame_size is None else FrameMSE()
     model = compile_autoencoder(encoder, decoder, "spatiotemporal_autoencoder", learning_rate, loss, optimizer)
     return _with_mean(model, mean)
+
+
+def spatiotemporal_autoencoder_from(lab_settings: dict, frame_size=None, mean_frame=None) -> keras.Model:
+    """:func:`spatiotemporal_autoencoder` built from a settings row such as ``ucsd_video``.
+
+    The row gives ``image_size``, ``clip_length``, ``filters``, ``lstm_filters`` and
+    ``learning_rate``; ``frame_size`` and ``mean_frame`` as for the builder. Chapter 5's
+    layer figure and the video benchmarks build their clip models with it, so that a row
+    means the same model there as in the UCSD lab, whose notebook writes the call out.
+    """
+    keys = ("image_size", "clip_length", "filters", "lstm_filters", "learning_rate")
+    missing = [key for key in keys if key not in lab_settings] if isinstance(lab_settings, dict) else list(keys)
+    if missing:
+        raise ValueError(f"lab_settings lacks {missing}: pass a row of labutils.settings such as ucsd_video")
+    return spatiotemporal_autoencoder(*(lab_settings[key] for key in keys), frame_size=frame_size,
+                                      mean_frame=mean_frame)

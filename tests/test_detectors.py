@@ -1,0 +1,68 @@
+"""labutils.detectors: the one detector contract, on hand-made data."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from labutils import baselines, detectors, env, inference, metrics, models
+
+RNG = np.random.default_rng(0)
+NORMAL = RNG.normal(0.0, 1.0, size=(80, 8)).astype(np.float32)
+
+
+def small_autoencoder() -> keras.Model:
+    env.setup(seed=0, verbose=False)
+    return models.dense_autoencoder(8, hidden_units=(6,), latent_dim=2, name="small")
+
+
+def test_an_autoencoder_detector_trains_its_own_model_and_scores_by_reconstruction_error():
+    model = small_autoencoder()
+    detector = detectors.AutoencoderDetector(model, lab="toy", epochs=3, progress=False)
+    assert detector.fit(NORMAL) is detector  # fit returns the detector, as in scikit-learn
+    assert detector.model is model and len(detector.history.history["loss"]) == 3
+    far = NORMAL[:5] + 8.0
+    scores = detector.score(np.concatenate([NORMAL[:5], far]))
+    assert scores.shape == (10,)
+    np.testing.assert_allclose(scores, inference.reconstruction_errors(model, np.concatenate([NORMAL[:5], far])))
+    assert scores[5:].min() > scores[:5].max()  # far from the normal data: rebuilt worse
+    assert detector.storage()["numbers"] == model.count_params()
+
+
+def test_validation_data_given_once_to_the_constructor_is_used_by_fit():
+    held_out = NORMAL[:10] + 100.0  # a validation set the model cannot rebuild: its loss is far above the training loss
+    detector = detectors.AutoencoderDetector(small_autoencoder(), lab="toy", epochs=2, progress=False,
+                                             validation_data=held_out)
+    history = detector.fit(NORMAL[10:]).history.history
+    assert min(history["val_loss"]) > 10 * max(history["loss"])
+
+
+def test_an_untrained_or_wrong_model_is_refused():
+    with pytest.raises(ValueError, match="small is not trained yet: call fit"):
+        detectors.AutoencoderDetector(small_autoencoder()).score(NORMAL)
+    with pytest.raises(ValueError, match="model must be a Keras autoencoder, got KNNDistance"):
+        detectors.AutoencoderDetector(baselines.k_nearest_neighbours())
+    with pytest.raises(ValueError, match="KNNDistance is not fitted yet"):
+        baselines.k_nearest_neighbours().score(NORMAL)
+
+
+def test_a_classical_detector_follows_the_same_contract():
+    detector = baselines.k_nearest_neighbours()
+    assert isinstance(detector, detectors.Detector)
+    assert detector.fit(NORMAL) is detector
+    assert detector.score(NORMAL[:3] + 50).min() > detector.score(NORMAL[:3]).max()
+
+
+def test_threshold_applies_the_rule_to_the_held_out_normal_scores():
+    detector = baselines.k_nearest_neighbours().fit(NORMAL[:60])
+    held_out = NORMAL[60:]
+    scores = detector.score(held_out)
+    assert detectors.threshold(detector, held_out) == pytest.approx(scores.mean() + scores.std())
+    assert detectors.threshold(detector, held_out, "mean+std", 2) == pytest.approx(scores.mean() + 2 * scores.std())
+    assert detectors.threshold(detector, held_out, "percentile", 90) == pytest.approx(np.percentile(scores, 90))
+    assert detectors.threshold(detector, held_out, "percentile") == metrics.threshold_percentile(scores, 95)
+    with pytest.raises(ValueError, match="rule must be one of"):
+        detectors.threshold(detector, held_out, "best f1")
+    with pytest.raises(ValueError, match=r"detector must follow labutils\.detectors\.Detector"):
+        detectors.threshold(lambda x: x, held_out)
