@@ -19,7 +19,12 @@ from sklearn import metrics
 from labutils import _checks
 from labutils.plot_style import ANOMALY_COLOUR, ERROR_COLOUR, NORMAL_COLOUR, finish, panel_count
 from labutils.plotting_images import plot_codes_3d, plot_error_vs_code_size, plot_image_rows  # noqa: F401
-from labutils.plotting_video import plot_error_heatmaps, plot_regularity, save_inference_gif  # noqa: F401
+from labutils.plotting_video import (  # noqa: F401
+    plot_error_heatmaps,
+    plot_regularity,
+    plot_ucsd_examples,
+    save_inference_gif,
+)
 
 def plot_beats(beats_by_title: dict[str, np.ndarray], ylabel: str = "amplitude") -> Figure:
     """Plot a few signals side by side, one panel per title, e.g. a normal and an abnormal beat."""

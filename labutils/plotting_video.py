@@ -15,6 +15,27 @@ from matplotlib.figure import Figure
 from labutils import _checks
 from labutils.frames import as_unit_frames
 from labutils.plot_style import ERROR_COLOUR, NORMAL_COLOUR, finish, panel_count
+from labutils.plotting_images import plot_image_rows
+from labutils.video import example_frames
+
+
+def plot_ucsd_examples(
+    train_frames: Mapping[str, np.ndarray], test_frames: Mapping[str, np.ndarray], ground_truth: Mapping,
+    masks: Mapping | None = None,
+) -> Figure:
+    """Five frames of the first training video, and five of the example test video (chapters 4 and 6).
+
+    The test video is :func:`labutils.video.example_frames`'s: its first normal frame and the
+    next, then the middle of its anomaly and the frames either side.
+    """
+    _checks.mapping("train_frames", train_frames, "{video: frames}")
+    _checks.mapping("test_frames", test_frames, "{video: frames}")
+    example_video, shown = example_frames(ground_truth, masks, offsets=(-1, 0, 1), normal_offsets=(0, 1))
+    training = next(iter(train_frames.values()))
+    return plot_image_rows(
+        {"training": training[:: max(1, len(training) // 5)][:5], example_video: test_frames[example_video][shown]},
+        columns=5,
+    )
 
 
 def _error_map(frames: np.ndarray, reconstructions: np.ndarray) -> np.ndarray:

@@ -159,6 +159,21 @@ def example_frames(
     ]
 
 
+def anomaly_window(
+    ground_truth: Mapping[str, np.ndarray], masks: Mapping | None = None, frames: int = 40
+) -> tuple[str, slice]:
+    """The video of :func:`example_frames` and a window of ``frames`` frames around the middle of its anomaly.
+
+    ``(video name, slice)``, the window kept inside the video (shorter where the video is).
+    Chapters 4 and 6 animate it (:func:`labutils.plotting.save_inference_gif`).
+    """
+    frames = _checks.whole("frames", frames, 1)
+    before = frames // 2
+    name, (first, last) = example_frames(ground_truth, masks, offsets=(-before, frames - before - 1),
+                                         normal_offsets=())
+    return name, slice(first, last + 1)
+
+
 def _offsets(values, argument: str) -> list[int]:
     if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
         raise ValueError(f"{argument} must be a list of whole numbers of frames, got {values!r}")

@@ -154,3 +154,17 @@ def test_inference_gif_shares_one_small_palette(tmp_path):
         for index in range(gif.n_frames):
             gif.seek(index)
             assert len(gif.convert("RGB").getcolors(maxcolors=100_000)) <= plotting_video.GIF_COLOURS
+
+
+def test_plot_ucsd_examples_shows_five_training_frames_and_five_of_the_example_test_video():
+    train = {"Train001": np.zeros((20, 8, 12), np.uint8)}
+    labels = np.zeros(30, bool)
+    labels[10:20] = True
+    test = {"Test001": np.arange(30, dtype=np.uint8)[:, None, None].repeat(8, 1).repeat(12, 2)}
+    figure = plotting.plot_ucsd_examples(train, test, {"Test001": labels})
+    assert len(figure.axes) == 10
+    assert [axis.get_ylabel() for axis in figure.axes[::5]] == ["training", "Test001"]
+    # frames 0 and 1 (normal), then 14, 15, 16 (the middle of the anomaly and either side)
+    assert [int(axis.images[0].get_array()[0, 0]) for axis in figure.axes[5:]] == [0, 1, 14, 15, 16]
+    with pytest.raises(ValueError, match="train_frames must be a non-empty dict"):
+        plotting.plot_ucsd_examples({}, test, {"Test001": labels})

@@ -213,7 +213,7 @@ CASES = [
     ("plotting.plot_decision_regions", lambda: plotting.plot_decision_regions(
         {"d": np.linalg.norm}, X[:, :2], LABELS.repeat(2), resolution=1), "resolution must be a whole number"),
     ("plotting.plot_decision_regions", lambda: plotting.plot_decision_regions(
-        {"d": "norm"}, X[:, :2], LABELS.repeat(2)), r"score_functions\['d'\] must be a function"),
+        {"d": "norm"}, X[:, :2], LABELS.repeat(2)), r"score_functions\['d'\] must be a detector or a function"),
     ("plotting.plot_decision_regions", lambda: plotting.plot_decision_regions(
         {"d": np.linalg.norm}, X[:, :2], LABELS[:4]), "is_anomaly must hold one boolean per example"),
     ("plotting.plot_image_rows", lambda: plotting.plot_image_rows({"a": FRAMES.astype(float)}),

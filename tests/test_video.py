@@ -289,3 +289,15 @@ def test_anomaly_scores_gives_the_four_scores_larger_for_more_anomalous():
     np.testing.assert_allclose(scores["raw error"]["b"], [0.25] * 3)
     with pytest.raises(ValueError, match="same videos"):
         video_scores.anomaly_scores(frames, {"a": rebuilt["a"]})
+
+
+def test_anomaly_window_is_centred_on_the_anomaly_and_kept_inside_the_video():
+    labels = np.zeros(100, bool)
+    labels[50:70] = True  # middle of the anomaly: frame 60
+    assert video.anomaly_window({"a": labels}, None, frames=40) == ("a", slice(40, 80))
+    assert video.anomaly_window({"a": labels}, None, frames=5) == ("a", slice(58, 63))
+    early = np.zeros(30, bool)
+    early[:4] = True  # middle: frame 2; the window starts at the first frame
+    assert video.anomaly_window({"b": early}, None, frames=10) == ("b", slice(0, 7))
+    with pytest.raises(ValueError, match="frames must be a whole number of at least 1"):
+        video.anomaly_window({"a": labels}, None, frames=0)
