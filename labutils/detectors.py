@@ -80,12 +80,15 @@ class Detector:
 
 def arrays_stored(what: str, arrays) -> dict[str, object]:
     """``{"stored": what, "numbers", "bytes"}`` for the arrays a fitted detector keeps."""
-    arrays = [np.asarray(array) for array in arrays]
+    what = _checks.text("what", what)
+    arrays = [np.asarray(array) for array in _checks.sequence("arrays", arrays)]
     return {"stored": what, "numbers": sum(a.size for a in arrays), "bytes": sum(a.nbytes for a in arrays)}
 
 
 def keras_storage(model: keras.Model) -> dict[str, object]:
     """What a Keras model keeps: its weights (float32 as they are held)."""
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"model must be a Keras model, got {type(model).__name__}")
     weights = [keras.ops.convert_to_numpy(weight) for weight in model.weights]
     return arrays_stored(f"{model.count_params()} weights", weights)
 

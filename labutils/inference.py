@@ -22,7 +22,9 @@ def takes_uint8(model: keras.Model) -> bool:
 
     Such a model scales its input to [0, 1] itself; every other model takes floats.
     """
-    inputs = getattr(model, "inputs", None) or []
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"model must be a Keras model, got a {type(model).__name__}")
+    inputs = model.inputs or []
     return len(inputs) == 1 and keras.backend.standardize_dtype(inputs[0].dtype) == "uint8"
 
 

@@ -45,6 +45,8 @@ def split_normal(
 
 def scaling_layers(model: keras.Model) -> list[MinMaxScaling]:
     """The :class:`~labutils.models.MinMaxScaling` layers of ``model`` and of the models inside it, once each."""
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"model must be a Keras model, got {type(model).__name__}")
     found = []
     for layer in model.layers:
         if isinstance(layer, MinMaxScaling) and layer not in found:
@@ -64,6 +66,8 @@ def progress_callback(description: str, epochs: int) -> keras.callbacks.Callback
 
     from tqdm.std import TqdmWarning
 
+    description, epochs = _checks.text("description", description), _checks.whole("epochs", epochs, 1)
+
     with warnings.catch_warnings():  # tqdm.keras imports tqdm.auto, which warns where ipywidgets is missing
         warnings.simplefilter("ignore", TqdmWarning)
         from tqdm.keras import TqdmCallback
@@ -76,6 +80,10 @@ def training_options(defaults: dict, epochs, batch_size, patience) -> tuple[int,
 
     :func:`fit_autoencoder` and :func:`fit_clip_model` and :func:`labutils.one_class.fit_deep_svdd` share it.
     """
+    _checks.mapping("defaults", defaults, "{setting: value} (a row of labutils.settings)")
+    missing = [key for key in ("epochs", "batch_size", "patience") if key not in defaults]
+    if missing:
+        raise ValueError(f"defaults lacks {missing}: pass a row of labutils.settings")
     return (
         _checks.whole("epochs", defaults["epochs"] if epochs is None else epochs, 1),
         _checks.whole("batch_size", defaults["batch_size"] if batch_size is None else batch_size, 1),
