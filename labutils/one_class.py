@@ -24,6 +24,7 @@ from keras import layers, ops
 
 from labutils import _checks, baselines, inference, settings, training
 from labutils._building import positive_int, positive_ints
+from labutils.detectors import Detector, keras_storage
 
 # --------------------------------------------------------------------------- hybrid
 
@@ -34,7 +35,7 @@ def _codes(encoder: keras.Model, x, batch_size: int = 1024) -> np.ndarray:
     return codes.reshape(len(codes), -1).astype(np.float64)
 
 
-class HybridDetector(baselines.Detector):
+class HybridDetector(Detector):
     """A hybrid detector: an encoder's codes, standardised, scored by a classical detector (chapter 2).
 
     ``encoder`` is a trained Keras model (an autoencoder's ``.encoder``); ``detector`` is a
@@ -227,3 +228,32 @@ def deep_svdd_scores(model: keras.Model, x, batch_size: int = 1024) -> np.ndarra
     if not np.any(keras.ops.convert_to_numpy(layer.center)):
         raise ValueError("the Deep SVDD model's center is not set yet: train it with fit_deep_svdd first")
     return inference.predict(model, x, batch_size).astype(np.float64)
+
+
+class DeepSVDDDetector(Detector):
+    """A :func:`deep_svdd` model as a detector of the course's contract (chapter 2).
+
+    :meth:`fit` trains it on normal examples with :func:`fit_deep_svdd` (``fit_options``:
+    its keyword arguments, such as ``profile``, ``epochs`` or ``progress``); :meth:`score` is
+    :func:`deep_svdd_scores`, the squared distance to the center, larger = more anomalous.
+    The Keras model stays ``detector.model``.
+    """
+
+    def __init__(self, model: keras.Model, **fit_options):
+        _distance_layer(model)  # refuses anything that is not a Deep SVDD model
+        self.model = model
+        self.fit_options = fit_options
+        self.history = None
+
+    def fit(self, x_normal) -> DeepSVDDDetector:
+        """Fix the center and train the encoder on normal examples; return self."""
+        self.history = fit_deep_svdd(self.model, x_normal, **self.fit_options)
+        return self
+
+    def score(self, x) -> np.ndarray:
+        """The squared distance of each example's code to the center."""
+        return deep_svdd_scores(self.model, x)
+
+    def storage(self) -> dict[str, object]:
+        """The encoder's weights and the center."""
+        return keras_storage(self.model)

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from labutils import baselines, env, models, one_class, scoring
+from labutils import baselines, detectors, env, models, one_class, scoring
 
 
 def small_encoder(code_size: int = 4) -> keras.Model:
@@ -198,3 +198,20 @@ def test_hybrid_errors_on_bad_input():
     hybrid.fit(np.random.default_rng(0).random((20, 3, 3)))
     with pytest.raises(ValueError, match="4 values per example"):
         hybrid.score(np.zeros((2, 2, 2)))
+
+
+def test_deep_svdd_detector_follows_the_contract(blobs):
+    normal, other = blobs
+    env.setup(seed=0, verbose=False)
+    model = one_class.deep_svdd(small_encoder(), learning_rate=1e-2)
+    detector = one_class.DeepSVDDDetector(model, profile="quick", epochs=15, batch_size=8, patience=0,
+                                          progress=False)
+    assert isinstance(detector, detectors.Detector)
+    assert detector.fit(normal) is detector and detector.model is model
+    assert len(detector.history.history["loss"]) == 15
+    scores = detector.score(np.concatenate([normal[:10], other]))
+    np.testing.assert_allclose(scores, one_class.deep_svdd_scores(model, np.concatenate([normal[:10], other])))
+    assert scores[10:].min() > scores[:10].max()
+    assert detector.storage()["numbers"] == model.count_params()
+    with pytest.raises(ValueError, match="model must be a Deep SVDD model"):
+        one_class.DeepSVDDDetector(small_encoder())

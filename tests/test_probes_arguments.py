@@ -116,6 +116,7 @@ CASES = [
      "a video cannot be fitted and validated on"),
     ("training.fit_clip_model", lambda: training.fit_clip_model(tiny_model(), None, None, {"epochs": 1}),
      "defaults lacks"),
+    ("one_class.DeepSVDDDetector", lambda: one_class.DeepSVDDDetector(tiny_model()), "model must be a Deep SVDD"),
     # figures and video helpers
     ("plotting_video.plot_ucsd_examples", lambda: plotting_video.plot_ucsd_examples([], {}, GT), "train_frames must"),
     ("video.anomaly_window", lambda: video.anomaly_window(GT, None, frames=2.5), "frames must be a whole"),
