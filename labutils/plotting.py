@@ -91,8 +91,13 @@ def plot_error_histograms(
     return finish(figure)
 
 
-def plot_training_histories(histories: dict[str, dict[str, list[float]]]) -> Figure:
-    """Training and validation loss per epoch, one panel per model (``History`` objects or their ``.history``)."""
+def plot_training_histories(histories: dict[str, dict[str, list[float]]], examples: str = "normal examples") -> Figure:
+    """Training and validation loss per epoch, one panel per model (``History`` objects or their ``.history``).
+
+    ``examples`` names what both sets hold in the legend ("normal beats", "digits", "normal
+    clips"...), so each chapter's figure says what it trained on.
+    """
+    examples = _checks.text("examples", examples)
     panels = panel_count(histories, "histories")
     figure, axes = plt.subplots(1, panels, figsize=(5 * panels, 3.2), squeeze=False)
     for axis, (name, history) in zip(axes[0], histories.items()):
@@ -102,9 +107,9 @@ def plot_training_histories(histories: dict[str, dict[str, list[float]]]) -> Fig
             raise ValueError(f"histories[{name!r}] must be a History or a dict with 'loss', got a {kind}")
         for key in {"loss", "val_loss"} & set(history):  # a log axis drops zero, negative and NaN losses unsaid
             _checks.numbers(f"histories[{name!r}][{key!r}] (a log axis)", history[key], ndim=1, positive=True)
-        axis.plot(history["loss"], label="training (normal beats)")
+        axis.plot(history["loss"], label=f"training ({examples})")
         if "val_loss" in history:
-            axis.plot(history["val_loss"], label="validation (normal beats)")
+            axis.plot(history["val_loss"], label=f"validation ({examples})")
         axis.set(title=name, xlabel="epoch", ylabel="loss", yscale="log")
         axis.legend()
         axis.grid(True, alpha=0.3)

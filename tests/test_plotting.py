@@ -102,6 +102,13 @@ def test_training_histories_take_history_objects_too():
     assert panels(figure) == 2
     for axis in figure.axes:
         assert [list(line.get_ydata()) for line in axis.lines] == [[1.0, 0.5], [1.1, 0.6]]
+    legend = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
+    assert legend == ["training (normal examples)", "validation (normal examples)"]
+    clips = plotting.plot_training_histories({"clips": history}, examples="normal clips")
+    assert [text.get_text() for text in clips.axes[0].get_legend().get_texts()] == [
+        "training (normal clips)", "validation (normal clips)"]
+    with pytest.raises(ValueError, match="examples must be a non-empty string"):
+        plotting.plot_training_histories({"clips": history}, examples="")
 
 
 @pytest.mark.parametrize(
