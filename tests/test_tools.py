@@ -30,6 +30,14 @@ def test_link_check_reports_missing_files_and_anchors(tmp_path):
         "a.html: b.html#y (no such anchor)",
         "a.html: c.html (no such file)",
     ]
+    published = "https://example.org/book/"
+    (tmp_path / "c.html").write_text(
+        f'<link rel="canonical" href="{published}c.html"><a href="{published}d.html">d</a>'
+    )
+    assert sorted(check_links.broken_links(tmp_path, published)) == [
+        "a.html: b.html#y (no such anchor)",
+        "c.html: https://example.org/book/d.html (the published book: no such page here)",
+    ]
 
 
 def test_set_revision_changes_every_setup_cell_and_labutils(tmp_path, monkeypatch):

@@ -3,7 +3,9 @@
 Sphinx already fails the build on a broken cross-reference (``--warningiserror
 --nitpick``); this also catches raw links and images written in markdown or HTML, and
 ``#anchors`` into pages. External links (http, https, mailto) are not fetched: the build
-machine may be offline.
+machine may be offline. A link (``<a href>``) to the published book (``html.baseurl`` of
+``_config.yml``) is reported too: ``tools/book_links.py`` should have made it a link inside
+the build, so it names a page the book does not have.
 
     python tools/check_links.py _build/quick/_build/html
 """
@@ -20,12 +22,15 @@ class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.links: list[str] = []
+        self.anchor_links: list[str] = []
         self.ids: set[str] = set()
 
     def handle_starttag(self, tag, attrs):
         for name, value in attrs:
             if name in ("href", "src") and value:
                 self.links.append(value)
+                if tag == "a":
+                    self.anchor_links.append(value)
             elif name in ("id", "name") and value:
                 self.ids.add(value)
 
@@ -41,11 +46,17 @@ def _pages(root: Path) -> list[Path]:
     return [path for path in root.rglob("*.html") if "_static" not in path.relative_to(root).parts]
 
 
-def broken_links(root: Path) -> list[str]:
-    """Return 'page: link' for every internal link whose file or anchor is missing."""
+def broken_links(root: Path, published: str | None = None) -> list[str]:
+    """Return 'page: link' for every internal link whose file or anchor is missing.
+
+    With ``published`` (the published book's address), every ``<a href>`` under it too.
+    """
     pages = {path.resolve(): _parse(path) for path in _pages(root)}
     problems = []
     for page, parsed in pages.items():
+        if published:
+            problems += [f"{page.relative_to(root.resolve())}: {link} (the published book: no such page here)"
+                         for link in parsed.anchor_links if link.startswith(published)]
         for link in parsed.links:
             parts = urlsplit(link)
             if parts.scheme or link.startswith(("//", "data:", "javascript:")):
@@ -65,7 +76,10 @@ def broken_links(root: Path) -> list[str]:
 def main(root: Path) -> None:
     if not root.is_dir():
         raise SystemExit(f"{root}: no built book here; run `make book` first")
-    problems = broken_links(root)
+    import yaml
+
+    config = yaml.safe_load((Path(__file__).resolve().parents[1] / "_config.yml").read_text(encoding="utf-8"))
+    problems = broken_links(root, (config.get("html") or {}).get("baseurl"))
     for problem in problems:
         print(problem)
     pages = len(_pages(root))
