@@ -68,12 +68,39 @@ def versions() -> dict[str, str]:
     }
 
 
+#: The oldest versions the labs run with: Keras 3 (its API), and the TensorFlow that ships it.
+MINIMUM_VERSIONS = {"keras": "3.3", "tensorflow": "2.16", "python": "3.10"}
+
+
+def version_problems(found: dict[str, str] | None = None) -> list[str]:
+    """What is too old among the libraries the labs need, one sentence each (empty when all is well).
+
+    Versions are compared as versions, not as strings ("3.10" is newer than "3.9").
+    ``found`` defaults to :func:`versions`.
+    """
+    from packaging.version import InvalidVersion, Version
+
+    found = versions() if found is None else found
+    problems = []
+    for name, minimum in MINIMUM_VERSIONS.items():
+        try:
+            too_old = Version(found[name]) < Version(minimum)
+        except (KeyError, InvalidVersion):
+            problems.append(f"{name}: version {found.get(name)!r} could not be read; the labs need {minimum} or newer")
+            continue
+        if too_old:
+            problems.append(f"{name} {found[name]} is too old: the labs need {minimum} or newer "
+                            f"(pip install --upgrade {name if name != 'python' else 'a newer Python'})")
+    return problems
+
+
 def setup(seed: int = 42, verbose: bool = True) -> dict:
     """Prepare a lab: seed every random generator and report the environment.
 
-    Prints the profile, whether this is Colab, library versions and the GPUs, with a
-    hint on how to get a GPU when the full profile runs without one. Never asks
-    anything. Returns the same facts as a dictionary.
+    Prints the profile, whether this is Colab, library versions (and a warning for any
+    older than :data:`MINIMUM_VERSIONS`, compared as versions) and the GPUs, with a hint
+    on how to get a GPU when the full profile runs without one. Never asks anything.
+    Returns the same facts as a dictionary, the warnings under ``"problems"``.
     """
     import keras
 
@@ -88,17 +115,22 @@ def setup(seed: int = 42, verbose: bool = True) -> dict:
         "versions": versions(),
         "seed": seed,
     }
+    report["problems"] = version_problems(report["versions"])
     if verbose:
         print(f"Profile: {report['profile']}" + ("  (on Colab)" if report["colab"] else ""))
         print("Versions: " + ", ".join(f"{name} {version}" for name, version in report["versions"].items()))
         print(f"GPUs: {', '.join(report['gpus']) or 'none'}")
         print(f"Random seed: {seed}")
+        for problem in report["problems"]:
+            print(f"Warning: {problem}")
         if report["profile"] == "full" and not report["gpus"]:
             if report["colab"]:
-                hint = "Runtime > Change runtime type > GPU, then run the notebook again."
+                hint = "choose Runtime > Change runtime type > GPU, then run the notebook again."
             else:
-                hint = "expect slow training; set LAB_PROFILE=quick for a small run."
-            print(f"Warning: the full profile is meant for a GPU and none was found: {hint}")
+                hint = "set LAB_PROFILE=quick for a run of a few minutes."
+            print("Warning: the full profile is meant for a GPU and none was found. On a CPU its trainings "
+                  "take hours (chapter 6's clip model: about 4 s for each batch of 16 clips on 2 cores, "
+                  f"benchmarks/results/ucsd-full-rehearsal.md); {hint}")
     return report
 
 

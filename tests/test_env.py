@@ -41,6 +41,29 @@ def test_setup_seeds_and_reports(monkeypatch, capsys):
     assert {"python", "tensorflow", "keras", "labutils"} <= set(report["versions"])
     output = capsys.readouterr().out
     assert "Profile: quick" in output and "tensorflow" in output
+    assert report["problems"] == []  # this machine's versions are new enough
+
+
+def test_versions_are_compared_as_versions_not_strings():
+    good = {"keras": "3.10.0", "tensorflow": "2.20.0", "python": "3.11.7"}
+    assert env.version_problems(good) == []  # "3.10.0" < "3.3" as strings, not as versions
+    old = env.version_problems({"keras": "2.15.0", "tensorflow": "2.9.1", "python": "3.9.18"})
+    assert [problem.split()[0] for problem in old] == ["keras", "tensorflow", "python"]
+    assert "keras 2.15.0 is too old: the labs need 3.3 or newer" in old[0]
+    unreadable = env.version_problems({"keras": "three", "tensorflow": "2.20.0", "python": "3.11.7"})
+    assert unreadable == ["keras: version 'three' could not be read; the labs need 3.3 or newer"]
+
+
+def test_setup_warns_about_an_old_keras_and_a_cpu_in_the_full_profile(monkeypatch, capsys):
+    monkeypatch.setenv("LAB_PROFILE", "full")
+    monkeypatch.setattr(env, "versions", lambda: {"keras": "2.15.0", "tensorflow": "2.20.0", "python": "3.11.7"})
+    monkeypatch.setattr(env, "gpu_names", lambda: [])
+    report = env.setup(seed=1)
+    output = capsys.readouterr().out
+    assert report["problems"] == ["keras 2.15.0 is too old: the labs need 3.3 or newer (pip install --upgrade keras)"]
+    assert "Warning: keras 2.15.0 is too old" in output
+    assert "Warning: the full profile is meant for a GPU and none was found" in output
+    assert "LAB_PROFILE=quick" in output
 
 
 @pytest.mark.parametrize("seed", [-1, 2**32, 1.5, "42", None, True])
