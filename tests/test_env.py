@@ -57,7 +57,7 @@ def test_versions_are_compared_as_versions_not_strings():
 def test_setup_warns_about_an_old_keras_and_a_cpu_in_the_full_profile(monkeypatch, capsys):
     monkeypatch.setenv("LAB_PROFILE", "full")
     monkeypatch.setattr(env, "versions", lambda: {"keras": "2.15.0", "tensorflow": "2.20.0", "python": "3.11.7"})
-    monkeypatch.setattr(env, "gpu_names", lambda: [])
+    monkeypatch.setattr(env, "gpu_names", list)
     report = env.setup(seed=1)
     output = capsys.readouterr().out
     assert report["problems"] == ["keras 2.15.0 is too old: the labs need 3.3 or newer (pip install --upgrade keras)"]
