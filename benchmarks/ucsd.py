@@ -153,7 +153,7 @@ def detector_benchmark(
     ``ucsd_frames`` and ``ucsd_video``); uint8 frames at their own size in, the fit videos'
     mean frame subtracted inside the models; whole training videos held out for early
     stopping; the clip model trained by ``training`` and every model scored by
-    ``video_scores.anomaly_scores`` (raw error, regularity, motion error, motion regularity).
+    ``video_detectors.score_videos`` (raw error, regularity, motion error, motion regularity).
     Models: chapter 6's spatio-temporal autoencoder; chapter 4's frame autoencoder with and
     without its bottleneck; chapter 6's frame autoencoder at ``models.comparison_size`` of
     the clip model (chapter 4's own model when the sizes agree: trained once). Returns (one
@@ -161,7 +161,7 @@ def detector_benchmark(
     model's ROC-AUC minus chapter 6's frame model's, per kind). ``epochs`` overrides the
     rows' (a smoke run).
     """
-    from labutils import data, env, models, scoring, settings, training, video, video_scores
+    from labutils import data, env, models, settings, training, video, video_detectors, video_scores
 
     frame_lab, clip_lab = (settings.video_lab(lab, False, "quick") for lab in ("ucsd_frames", "ucsd_video"))
     frame_row, clip_row = settings.get(frame_lab, "quick"), settings.get(clip_lab, "quick")
@@ -180,12 +180,12 @@ def detector_benchmark(
     validation_frames = video.stack_frames(train_frames, validation_videos, unit=False)
     rows = []
 
-    def timed(train, *arguments, **options):
+    def timed(fit, *arguments):
+        """Run a detector's ``fit`` on ``arguments`` and say how long it took and how far it got."""
         load, wall, cpu = os.getloadavg()[0], time.perf_counter(), time.process_time()
-        history = train(*arguments, **options)
+        history = fit(*arguments).history.history  # fit returns the detector; its Keras history's dict
         return {"train s": time.perf_counter() - wall, "train CPU s": time.process_time() - cpu,
-                "load (1 min)": load, "epochs": len(history.history["loss"]),
-                "best val MSE": min(history.history["val_loss"])}
+                "load (1 min)": load, "epochs": len(history["loss"]), "best val MSE": min(history["val_loss"])}
 
     def record(name, seed, scores_by_name, timing=None):
         for score_name, scores in scores_by_name.items():
@@ -193,9 +193,8 @@ def detector_benchmark(
             eer = video.frame_level_evaluation(truth, scores)["eer"]
             rows.append({"detector": name, "score": score_name, "seed": seed, **by_kind, "eer": eer, **(timing or {})})
 
-    def evaluate(name, model, seed, timing):
-        reconstructions, _ = video.video_errors(model, test_frames)
-        record(name, seed, video_scores.anomaly_scores(test_frames, reconstructions), timing)
+    def evaluate(name, detector, seed, timing):
+        record(name, seed, video_detectors.score_videos(detector, test_frames), timing)
 
     def size_name(size):
         return "x".join(map(str, size))
@@ -208,8 +207,10 @@ def detector_benchmark(
     for seed in seeds:
         env.setup(seed=seed, verbose=False)
         model = models.spatiotemporal_autoencoder_from(clip_row, frame_size=mean.shape, mean_frame=mean)
-        timing = timed(training.fit_clip_model, model, *clips, clip_row, epochs=epochs, progress=False)
-        evaluate(clip_name, model, seed, timing)
+        detector = video_detectors.VideoAutoencoderDetector(model, lab_settings=clip_row, epochs=epochs,
+                                                            progress=False)
+        timing = timed(detector.fit, *clips)
+        evaluate(clip_name, detector, seed, timing)
         frame_models = [
             (frame_size, 2000, chapter_4_name),
             (frame_size, None, f"frame AE, no bottleneck ({size_name(frame_size)}, chapter 4)"),
@@ -217,12 +218,12 @@ def detector_benchmark(
         for size, code_size, name in frame_models:
             env.setup(seed=seed, verbose=False)
             model = models.frame_autoencoder(size, code_size=code_size, frame_size=mean.shape, mean_frame=mean)
-            timing = timed(scoring.fit_autoencoder, model, fit_frames, "quick", lab=frame_lab, epochs=epochs,
-                           validation_data=validation_frames, progress=False)
-            evaluate(name, model, seed, timing)
-    for name, values in ucsd_real.no_model_errors(test_frames, mean).items():  # what counting and differencing find
-        regular = {key: 1 - video.regularity_scores(errors) for key, errors in values.items()}
-        record(name, "-", {"raw error": values, "regularity": regular})
+            detector = video_detectors.VideoAutoencoderDetector(model, profile="quick", lab=frame_lab, epochs=epochs,
+                                                                validation_data=validation_frames, progress=False)
+            timing = timed(detector.fit, fit_frames)
+            evaluate(name, detector, seed, timing)
+    for name, detector in ucsd_real.no_model_detectors(mean).items():  # what counting and differencing find
+        record(name, "-", video_detectors.score_videos(detector, test_frames))
     results = pd.DataFrame(rows)
     columns = [kind for kind in (*data.ANOMALY_KINDS, "all") if kind in results]
     clip, frame = (results[results["detector"] == name].set_index(["score", "seed"])[columns]

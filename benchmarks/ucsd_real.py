@@ -15,9 +15,10 @@ video on this machine (``ucsd_frames_cpu`` / ``ucsd_video_cpu`` without a GPU or
 - two detectors without a model, for scale: each frame's squared difference from the mean frame
   ("foreground") and from the previous frame ("frame difference").
 
-Every model is scored with ``labutils.video_scores.anomaly_scores`` (raw error, regularity, motion
-error, motion regularity). Writes ``results/ucsd-real.md`` (frame-level ROC-AUC, PR-AUC and EER
-pooled and per test video, seconds per epoch, machine, commit, date, command) and
+Every model is scored as a detector of the course's contract (``labutils.video_detectors``: raw
+error, regularity, motion error, motion regularity). Writes ``results/ucsd-real.md``
+(frame-level ROC-AUC, PR-AUC and EER pooled and per test video, seconds per epoch, machine,
+commit, date, command) and
 ``results/ucsd-real-scores.csv`` (one row per test frame: video, frame, anomalous, one column per
 detector and score), which chapters 4 and 6 show.
 """
@@ -52,17 +53,17 @@ def commit_label() -> str:
 
 def _train_frame_model(frame_lab, profile, train_frames, fit_videos, validation_videos, mean, epochs, size, code_size,
                        seed):
-    from labutils import env, models, scoring, video
+    from labutils import env, models, video, video_detectors
 
     row = {**_settings(frame_lab, profile), "image_size": size}
     env.setup(seed=seed, verbose=False)
     model = models.frame_autoencoder(size, code_size=code_size, frame_size=mean.shape, mean_frame=mean)
+    detector = video_detectors.VideoAutoencoderDetector(model, profile=profile, lab=frame_lab, seed=seed,
+                                                        epochs=epochs)
     start = time.perf_counter()
-    history = scoring.fit_autoencoder(
-        model, video.stack_frames(train_frames, fit_videos, unit=False), profile, lab=frame_lab,
-        validation_data=video.stack_frames(train_frames, validation_videos, unit=False), seed=seed, epochs=epochs,
-    )
-    return model, history, time.perf_counter() - start, row
+    detector.fit(video.stack_frames(train_frames, fit_videos, unit=False),
+                 validation_data=video.stack_frames(train_frames, validation_videos, unit=False))
+    return model, detector.history, time.perf_counter() - start, row
 
 
 def _size_text(size) -> str:
@@ -76,28 +77,25 @@ def _settings(lab, profile):
     return settings.get(lab, profile)
 
 
-def no_model_errors(test_frames: dict, mean: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
-    """Per-frame errors without a model, ``{detector: {video: errors}}``: the squared difference from
-    the mean frame ("foreground", about what counting dark pixels finds) and from the previous frame
-    ("frame difference", the first frame taking the second's). This benchmark and the stand-in's
-    detector benchmark (``ucsd.py``) put them beside the models."""
-    foreground, change = {}, {}
-    for name, frames in test_frames.items():
-        unit = frames.astype(np.float32) / 255.0
-        foreground[name] = ((unit - mean) ** 2).mean(axis=(1, 2))
-        steps = (np.diff(unit, axis=0) ** 2).mean(axis=(1, 2))
-        change[name] = np.concatenate([steps[:1], steps])
-    return {"no model, foreground": foreground, "no model, frame difference": change}
+def no_model_detectors(mean: np.ndarray) -> dict:
+    """The detectors without a model (``labutils.video_detectors``): the squared difference from the
+    mean training frame ("foreground", about what counting dark pixels finds) and from the previous
+    frame ("frame difference"). This benchmark and the stand-in's detector benchmark (``ucsd.py``)
+    put them beside the models."""
+    from labutils import video_detectors
+
+    return {"no model, foreground": video_detectors.Foreground(mean_frame=mean),
+            "no model, frame difference": video_detectors.FrameDifference()}
 
 
 def _baselines(test_frames, mean) -> dict[str, dict[str, np.ndarray]]:
-    """Scores without a model (:func:`no_model_errors`), raw and as regularity."""
-    from labutils import video
+    """Scores without a model (:func:`no_model_detectors`), raw and as regularity."""
+    from labutils import video_detectors
 
     scores = {}
-    for label, values in no_model_errors(test_frames, mean).items():
-        scores[f"{label}: raw"] = values
-        scores[f"{label}: regularity"] = {name: 1 - video.regularity_scores(v) for name, v in values.items()}
+    for label, detector in no_model_detectors(mean).items():
+        for kind, values in video_detectors.score_videos(detector, test_frames).items():
+            scores[f"{label}: {'raw' if kind == 'raw error' else kind}"] = values
     return scores
 
 
@@ -136,7 +134,7 @@ def real_benchmark(
     ``epochs`` overrides the rows' (a smoke run).
     """
     os.environ["LABUTILS_DATA_DIR"] = str(data_dir)
-    from labutils import data, env, models, settings, training, video, video_scores
+    from labutils import data, env, models, settings, training, video, video_detectors
 
     started = time.perf_counter()
     root, source = data.locate_ucsd(profile, subset)
@@ -162,7 +160,8 @@ def real_benchmark(
     clip_model = models.spatiotemporal_autoencoder_from(clip_row, frame_size=mean.shape, mean_frame=mean)
     clips = training.clip_datasets(root, subset, fit_videos, validation_videos, clip_row, progress=False)
     start = time.perf_counter()
-    history = training.fit_clip_model(clip_model, *clips, clip_row, epochs=epochs)
+    history = video_detectors.VideoAutoencoderDetector(clip_model, lab_settings=clip_row, epochs=epochs).fit(
+        *clips).history
     clip_name = f"spatio-temporal AE ({_size_text(clip_row['image_size'])})"
     trained[clip_name] = (clip_model, history, time.perf_counter() - start, clip_lab)
     comparison = models.comparison_size(clip_row["image_size"])
@@ -172,8 +171,8 @@ def real_benchmark(
 
     scores, timing = {}, []
     for name, (model, history, seconds, lab) in trained.items():
-        reconstructions, _ = video.video_errors(model, test_frames)
-        for score, values in video_scores.anomaly_scores(test_frames, reconstructions).items():
+        detector = video_detectors.VideoAutoencoderDetector(model, trained=True)
+        for score, values in video_detectors.score_videos(detector, test_frames).items():
             scores[f"{name}: {score}"] = values
         epochs = len(history.history["loss"])
         timing.append({"model": name, "settings row": lab, "weights": model.count_params(), "epochs": epochs,

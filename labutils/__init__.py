@@ -17,7 +17,9 @@ it (``tests/test_structure.py`` checks there is no circle).
   larger = more anomalous) and ``threshold``; ``baselines`` (classical detectors) and
   ``one_class`` (the hybrid and Deep SVDD) follow it.
 - evaluation: ``video`` (per-frame errors, regularity, frame-level metrics, training
-  videos), ``video_scores`` (the four per-frame scores of chapters 4 and 6), ``rates``
+  videos), ``video_scores`` (the four per-frame scores of chapters 4 and 6),
+  ``video_detectors`` (the detector contract on video: a detector scores each frame of a
+  video; the autoencoders and two detectors without a model), ``rates``
   (metrics at the rare anomaly rates met in use), ``costs`` (what a detector stores, how
   long it takes to score), ``windows`` (long signals, events), ``published`` and ``results``.
 - figures: ``plotting`` (the notebooks' figures), ``diagrams`` (the reading pages').

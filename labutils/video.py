@@ -40,8 +40,9 @@ def video_errors(
 
     Both are dicts keyed like ``frames_by_video``: float32 (frames, height, width) in
     [0, 1] from :func:`reconstruct_video`, and e(t) per frame from :func:`frame_errors`,
-    in [0, 1] units at the frames' own size (uint8 frames are divided by 255). Chapters
-    4 and 6 score their test videos with it.
+    in [0, 1] units at the frames' own size (uint8 frames are divided by 255). The
+    chapters score their test videos through the detector contract instead
+    (:class:`labutils.video_detectors.VideoAutoencoderDetector`, one video at a time).
     """
     _check_videos(frames_by_video, "frames_by_video")
     reconstructions = {name: reconstruct_video(model, frames, batch_size) for name, frames in frames_by_video.items()}

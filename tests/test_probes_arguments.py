@@ -35,6 +35,7 @@ from labutils import (
     settings,
     training,
     video,
+    video_detectors,
     video_scores,
     windows,
 )
@@ -117,6 +118,14 @@ CASES = [
     ("training.fit_clip_model", lambda: training.fit_clip_model(tiny_model(), None, None, {"epochs": 1}),
      "defaults lacks"),
     ("one_class.DeepSVDDDetector", lambda: one_class.DeepSVDDDetector(tiny_model()), "model must be a Deep SVDD"),
+    ("video_detectors.VideoDetector", lambda: video_detectors.VideoDetector("motion"), "kind must be one of"),
+    ("video_detectors.VideoAutoencoderDetector", lambda: video_detectors.VideoAutoencoderDetector(fitted()),
+     "model must be a Keras frame or clip autoencoder"),
+    ("video_detectors.FrameDifference", lambda: video_detectors.FrameDifference().fit(FRAMES * 2.0),
+     "x_normal must be uint8 or floats in"),
+    ("video_detectors.Foreground", lambda: video_detectors.Foreground("motion error"), "kind must be one of"),
+    ("video_detectors.score_videos", lambda: video_detectors.score_videos(fitted(), {"a": FRAMES}),
+     "detector must be a labutils.video_detectors detector"),
     # figures and video helpers
     ("plotting_video.plot_ucsd_examples", lambda: plotting_video.plot_ucsd_examples([], {}, GT), "train_frames must"),
     ("video.anomaly_window", lambda: video.anomaly_window(GT, None, frames=2.5), "frames must be a whole"),
@@ -318,7 +327,7 @@ def test_a_bad_argument_is_named(call, message, tmp_path, monkeypatch):
 
 
 MODULES = (saved_models, rates, windows, costs, one_class, baselines, video, video_scores, results, settings, plotting,
-           plotting_video, plotting_images, metrics, inference, training, detectors)
+           plotting_video, plotting_images, metrics, inference, training, detectors, video_detectors)
 NO_ARGUMENTS = {"saved_models.models_folder"}
 
 

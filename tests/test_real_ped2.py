@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from labutils import data, models, settings, training, video, video_scores
+from labutils import data, models, settings, training, video, video_detectors
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ucsd_ped2"
 pytestmark = pytest.mark.skipif(not (SHARED / "training").is_dir(),
@@ -56,9 +56,9 @@ def test_real_ped2_frames_go_through_the_chapters_path(real_ped2):
     row = {**settings.get("ucsd_video_cpu"), "clip_length": 4, "step": 4, "batch_size": 2, "epochs": 2, "patience": 2}
     clips = training.clip_datasets(root, "UCSDped2", fit_videos, validation_videos, row, progress=False)
     model = models.spatiotemporal_autoencoder((35, 51), 4, (4, 4), (4, 4, 4), 1e-3, mean_frame=mean)  # tiny, fast
-    history = training.fit_clip_model(model, *clips, row, progress=False)
+    detector = video_detectors.VideoAutoencoderDetector(model, lab_settings=row, progress=False).fit(*clips)
+    history = detector.history
     assert len(history.history["val_loss"]) == 2 and all(np.isfinite(history.history["loss"]))
-    reconstructions, _ = video.video_errors(model, test)
-    scores = video_scores.anomaly_scores(test, reconstructions)
+    scores = video_detectors.score_videos(detector, test)
     assert scores["motion regularity"]["Test001"].shape == (24,)
     assert set(video.frame_level_evaluation(truth, scores["motion regularity"])) >= {"roc_auc", "eer"}

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "labutils"
 #: The reading pages of the chapters that have one, by chapter number.
 PAGES = {1: "anomaly_detection.md", 2: "autoencoders.md", 5: "video_anomalies.md"}
-CLAIM = re.compile(r"\b[Cc]hapters? (\d(?:(?:, | and |, and )\d)*)")
+CLAIM = re.compile(r"\b[Cc]hapters?\s+(\d(?:(?:,\s+|\s+and\s+|,\s+and\s+)\d)*)")
 
 
 def module_name(path: Path) -> str:
