@@ -29,8 +29,8 @@ def test_every_notebook_is_in_the_toc_and_every_toc_file_exists():
 def test_every_citation_is_in_the_bibliography():
     keys = set(re.findall(r"@\w+\{([^,]+),", (ROOT / "book" / "references.bib").read_text()))
     sources = [*(ROOT / "book").glob("*.md"), *(ROOT / "notebooks").glob("*.ipynb")]
-    cited = {key.strip() for source in sources for group in re.findall(r"\{cite[pt]?\}`([^`]+)`", source.read_text())
-             for key in group.split(",")}
+    cited = {key.strip() for source in sources
+             for group in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", source.read_text()) for key in group.split(",")}
     assert cited, "no citations found"
     assert cited <= keys, f"cited but not in references.bib: {cited - keys}"
 
@@ -46,3 +46,83 @@ def test_the_reading_pages_figures_have_alt_text_captions_and_functions():
             assert len(options.get("alt", "")) > 80, f"{page.name}, {target}: describe the figure in :alt:"
             assert caption, f"{page.name}, {target}: no caption"
             book_figures.resolve(target)  # a ValueError names a function that does not exist
+
+
+def _references_built_as_the_book_builds_them(tmp_path, pages: dict[str, str]):
+    """A small Sphinx build with the book's References page, references.bib and bibtex settings."""
+    import subprocess
+    import sys
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    bibtex = {key: value for key, value in config["sphinx"]["config"].items() if key.startswith("bibtex_")}
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "conf.py").write_text(
+        "extensions = ['myst_parser', 'sphinxcontrib.bibtex']\n"
+        "bibtex_bibfiles = ['references.bib']\nmyst_enable_extensions = ['dollarmath']\n"
+        + "".join(f"{key} = {value!r}\n" for key, value in bibtex.items())
+    )
+    (source / "references.bib").write_text((ROOT / "book" / "references.bib").read_text(encoding="utf-8"))
+    (source / "references.md").write_text((ROOT / "book" / "references.md").read_text(encoding="utf-8"))
+    for name, text in pages.items():
+        (source / f"{name}.md").write_text(text)
+    toctree = "\n".join([*pages, "references"])
+    (source / "index.md").write_text(f"# Book\n\n```{{toctree}}\n{toctree}\n```\n")
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "-q", str(source), str(tmp_path / "html")]
+    built = subprocess.run(command, capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    return tmp_path / "html"
+
+
+def _bib_titles() -> dict[str, str]:
+    from pybtex.database import parse_file
+
+    entries = parse_file(str(ROOT / "book" / "references.bib")).entries
+    return {key: _words(re.sub(r"[{}]", "", entry.fields["title"])) for key, entry in entries.items()}
+
+
+def _words(text: str) -> str:
+    """Letters and digits only, lower case: a bib title as a style prints it (case, braces, dashes aside)."""
+    return re.sub(r"[\W_]+", " ", text).lower().strip()
+
+
+def _text(html: str) -> str:
+    import html as html_module
+
+    return _words(html_module.unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def test_the_references_page_lists_every_work_and_numbers_citations_in_reading_order(tmp_path):
+    """Every entry of references.bib is on the References page, cited or not; the cited ones are
+    numbered in the order a reader first meets them (the first citation is [1]), across pages in
+    the TOC's order, not in the order of their file names."""
+    titles = _bib_titles()
+    first, second, third = "mahadevan2010anomaly", "baldi1989neural", "chalapathy2019survey"
+    pages = {  # "z_intro" comes first in the TOC, though its name sorts last
+        "z_intro": f"# Intro\n\nA survey {{cite}}`{first}`.\n",
+        "a_chapter": f"# Chapter\n\nPCA {{cite}}`{second}`, again {{cite}}`{first}`, then {{cite}}`{third}`.\n",
+    }
+    html = _references_built_as_the_book_builds_them(tmp_path, pages)
+    page = (html / "references.html").read_text(encoding="utf-8")
+    text = _text(page)
+    missing = [key for key, title in titles.items() if title not in text]
+    assert not missing, f"on references.bib but not on the References page: {missing}"
+    labels = re.findall(r'role="doc-biblioentry">\s*<span class="label"><span class="fn-bracket">\[</span>(\w+)'
+                        r'<span class="fn-bracket">]</span></span>\s*<p>(.*?)</p>', page, flags=re.DOTALL)
+    numbered = [(label, next(key for key, title in titles.items() if title in _text(entry)))
+                for label, entry in labels]
+    assert numbered == [("1", first), ("2", second), ("3", third)]
+    intro = _text((html / "z_intro.html").read_text(encoding="utf-8"))
+    assert "a survey 1 " in intro  # the first citation a reader meets is [1]
+
+
+def test_the_built_books_references_page_lists_every_work():
+    """The same on the book that `make book` built, where there is one (skipped before the build)."""
+    page = ROOT / "_build" / "quick" / "_build" / "html" / "book" / "references.html"
+    if not page.is_file():
+        import pytest
+
+        pytest.skip(f"no built book at {page.relative_to(ROOT)}: `make book` builds it")
+    text = _text(page.read_text(encoding="utf-8"))
+    missing = [key for key, title in _bib_titles().items() if title not in text]
+    assert not missing, f"on references.bib but not on the built References page: {missing}"
