@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -126,3 +127,67 @@ def test_the_built_books_references_page_lists_every_work():
     text = _text(page.read_text(encoding="utf-8"))
     missing = [key for key, title in _bib_titles().items() if title not in text]
     assert not missing, f"on references.bib but not on the built References page: {missing}"
+
+
+def _page_title(path: Path, toc_titles: dict[str, str]) -> str:
+    """What the book calls a page: its ``title:`` in _toc.yml, else its first ``#`` heading."""
+    name = path.relative_to(ROOT).with_suffix("").as_posix()
+    if name in toc_titles:
+        return toc_titles[name]
+    if path.suffix == ".ipynb":
+        import json
+
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        text = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
+    else:
+        text = path.read_text(encoding="utf-8")
+    return re.search(r"(?m)^# (.+)$", text)[1].strip()
+
+
+def _toc_titles(entries) -> dict[str, str]:
+    titles = {}
+    for entry in entries:
+        if "file" in entry and "title" in entry:
+            titles[entry["file"]] = entry["title"]
+        for key in ("parts", "chapters", "sections"):
+            titles.update(_toc_titles(entry.get(key, [])))
+    return titles
+
+
+def test_no_two_pages_of_the_book_share_a_title():
+    """The sidebar, breadcrumbs and Previous/Next name pages by title: two alike read as one page twice."""
+    toc_yml = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    titles = _toc_titles(toc_yml.get("parts", []) + toc_yml.get("chapters", []))
+    seen: dict[str, str] = {}
+    for path in toc.documents(ROOT):
+        title = _page_title(path, titles)
+        assert title.lower() not in seen, f"{path.name} and {seen[title.lower()]} are both titled {title!r}"
+        seen[title.lower()] = path.name
+
+
+def test_a_toc_title_names_the_page_in_breadcrumbs_and_previous_next(tmp_path):
+    """tools/toc_titles.py: two pages with one heading, told apart by the second's TOC title."""
+    import subprocess
+    import sys
+
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "conf.py").write_text(
+        "extensions = ['myst_parser', 'sphinx_external_toc', 'tools.toc_titles']\nexternal_toc_path = '_toc.yml'\n"
+    )
+    (source / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nchapters:\n  - file: chapter\n    sections:\n"
+        "      - file: lab\n        title: 'Lab: on digits'\n"
+    )
+    (source / "intro.md").write_text("# Intro\n")
+    (source / "chapter.md").write_text("# Autoencoders\n\nSee {doc}`lab`.\n")
+    (source / "lab.md").write_text("# Autoencoders\n\nThe lab.\n")
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "-q", str(source), str(tmp_path / "html")]
+    built = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert built.returncode == 0, built.stderr
+    chapter = (tmp_path / "html" / "chapter.html").read_text(encoding="utf-8")
+    lab = (tmp_path / "html" / "lab.html").read_text(encoding="utf-8")
+    assert re.search(r'<link rel="next" title="Lab: on digits"', chapter)  # "Next" names the lab by its TOC title
+    assert re.search(r'<a class="reference internal" href="lab.html">.*Lab: on digits', chapter)  # {doc} too
+    assert re.search(r"<title>Lab: on digits", lab)  # the browser tab
+    assert re.search(r"<h1>Autoencoders", lab)  # its own heading is left as written
