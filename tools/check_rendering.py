@@ -28,6 +28,7 @@ import argparse
 import fcntl
 import json
 import os
+import re
 import select
 import shutil
 import subprocess
@@ -222,10 +223,13 @@ class Browser:
 
 
 def pages(root: Path) -> list[Path]:
-    """The book's pages: HTML files outside ``_static``, less Sphinx's search and index pages."""
+    """The book's pages: HTML files outside ``_static``, less Sphinx's search and index pages and
+    redirects (the root ``index.html`` that sends the reader to the landing page)."""
     skipped = ("search.html", "genindex.html")
     return sorted(path for path in root.rglob("*.html")
-                  if "_static" not in path.relative_to(root).parts and path.name not in skipped)
+                  if "_static" not in path.relative_to(root).parts and path.name not in skipped
+                  and not re.search(r"http-equiv=[\"']?refresh", path.read_text(encoding="utf-8", errors="replace"),
+                                    flags=re.IGNORECASE))
 
 
 def cut_elements(root: Path, widths=WIDTHS, chromium: str | None = None) -> list[str]:
