@@ -136,8 +136,28 @@ def seed_ranges(table, by: list[str], columns: list[str]):
     return table.groupby(by, sort=False)[columns].agg(span)
 
 
+def _without_headings(text: str) -> str:
+    """``text`` with each markdown heading line (``# ECG benchmark``) turned into a bold line.
+
+    A heading in a cell's output would be a heading of the page that shows it: the book
+    would give the notebook a second title (or a new section) in the middle of a chapter.
+    Lines inside fenced code blocks are left as they are.
+    """
+    lines, fenced = [], False
+    for line in text.splitlines(keepends=True):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        heading = None if fenced else re.fullmatch(r" {0,3}#{1,6}[ \t]+(.*?)[ \t#]*(\r?\n)?", line)
+        lines.append(f"**{heading.group(1)}**{heading.group(2) or ''}" if heading else line)
+    return "".join(lines)
+
+
 def benchmark_table(name: str, profile: str | None = None):
-    """:func:`benchmark_text` as rendered markdown for a notebook cell (Colab and the book)."""
+    """:func:`benchmark_text` as rendered markdown for a notebook cell (Colab and the book).
+
+    The file's headings come as bold lines, so the table never adds a heading to the page
+    that shows it (the chapter keeps its one title).
+    """
     from IPython.display import Markdown
 
-    return Markdown(benchmark_text(name, profile))
+    return Markdown(_without_headings(benchmark_text(name, profile)))

@@ -89,3 +89,26 @@ def test_seed_ranges_gives_smallest_and_largest_per_group():
         results.seed_ranges(table, ["detector"], ["eer"])
     with pytest.raises(ValueError, match=r"must hold numbers, but \['score'\]"):
         results.seed_ranges(table, ["detector"], ["score"])
+
+
+def test_benchmark_table_turns_headings_into_bold_lines(tmp_path, monkeypatch):
+    # A heading in a cell's output would be a second title in the middle of a chapter's page.
+    monkeypatch.setattr(results, "RESULTS", tmp_path)
+    (tmp_path / "bench.md").write_text(
+        "# ECG benchmark (full profile)\n\nRan on a CPU.\n\n## Per seed ##\n\n"
+        "```\n# a comment in code\n```\n\n| a | b |\n|--|--|\n| #1 | 2 |\n"
+    )
+    shown = results.benchmark_table("bench", "quick").data
+    assert shown == (
+        "**ECG benchmark (full profile)**\n\nRan on a CPU.\n\n**Per seed**\n\n"
+        "```\n# a comment in code\n```\n\n| a | b |\n|--|--|\n| #1 | 2 |\n"
+    )
+    assert results.benchmark_text("bench", "quick").startswith("# ECG benchmark")  # the file as it is
+
+
+def test_the_ecg_benchmark_shows_no_heading_in_the_book():
+    import re
+
+    shown = results.benchmark_table("ecg-full", "quick").data
+    assert "**ECG benchmark (full profile)**" in shown
+    assert not re.search(r"(?m)^ {0,3}#{1,6}\s", shown)
