@@ -114,7 +114,9 @@ def fit_autoencoder(
     :mod:`labutils.settings` for ``profile``; without ``lab``, the row that trains this
     labutils model (:data:`labutils.settings.MODEL_LABS`, e.g. ``one_class_mnist`` for
     ``conv_autoencoder``; the ECG lab's for any other model). ``epochs``, ``batch_size``
-    and ``patience`` override them. Shows one progress bar over the epochs.
+    and ``patience`` override them. A batch too large for a handful of steps per epoch is
+    made smaller, with a warning (:func:`labutils.settings.batch_size_for`; the row's
+    ``min_steps_per_epoch`` of 1 opts out). Shows one progress bar over the epochs.
     """
     defaults = settings.get(settings.lab_for(model.name) if lab is None else lab, profile)
     epochs, batch_size, patience = training_options(defaults, epochs, batch_size, patience)
@@ -127,6 +129,7 @@ def fit_autoencoder(
         x_train, x_validation = split_normal(x_normal, defaults["validation_fraction"], seed=seed)
     else:
         x_train, x_validation = x_normal, as_model_input(model, validation_data, "validation_data")
+    batch_size = settings.batch_size_for(len(x_train), batch_size, defaults["min_steps_per_epoch"])  # warns if changed
     for scaling in scaling_layers(model):
         scaling.adapt(x_train)
 

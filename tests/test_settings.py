@@ -18,7 +18,7 @@ def test_every_row_has_both_profiles_and_the_shared_validation_share():
 
 def test_rows_the_chapters_rely_on():
     assert settings.get("ecg_original", "full") == {
-        "epochs": 20, "batch_size": 512, "patience": 0, "validation_fraction": 0.15
+        "epochs": 20, "batch_size": 512, "patience": 0, "validation_fraction": 0.15, "min_steps_per_epoch": 1
     }
     assert len(settings.get("ucsd_frames", "quick")["image_size"]) == 2  # (height, width) in every video row
     for lab in ("ucsd_frames", "ucsd_video", "ucsd_frames_cpu", "ucsd_video_cpu"):
@@ -55,3 +55,40 @@ def test_video_lab_trains_real_video_on_a_cpu_with_the_cpu_row():
         arguments = {"lab": "ucsd_video", "real": True, "profile": "full", "gpu": None, **bad}
         with pytest.raises(ValueError, match=message):
             settings.video_lab(**arguments)
+
+
+def test_every_other_row_asks_for_a_handful_of_steps_per_epoch():
+    for lab in settings.LABS:
+        for profile in ("quick", "full"):
+            expected = 1 if lab == "ecg_original" else settings.MIN_STEPS_PER_EPOCH
+            assert settings.get(lab, profile)["min_steps_per_epoch"] == expected, (lab, profile)
+    assert settings.MIN_STEPS_PER_EPOCH == 4
+
+
+def test_batch_size_for_keeps_a_batch_with_enough_steps_and_shrinks_one_without():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning when nothing changes
+        assert settings.batch_size_for(130, 16) == 16  # 9 steps
+        assert settings.batch_size_for(64, 16) == 16  # exactly 4 steps
+        assert settings.batch_size_for(128, 512, min_steps=1) == 512  # the opt-out: one step is the lesson
+    # the full profile's batch of 128 on 128 digits: one step per epoch, so 32 (4 steps)
+    with pytest.warns(UserWarning, match=r"batch_size 128 on 128 training examples would give 1 gradient step.*"
+                                         r"batch_size 32 instead \(4 steps per epoch\)"):
+        assert settings.batch_size_for(128, 128) == 32
+    with pytest.warns(UserWarning):
+        assert settings.batch_size_for(3, 16) == 1  # fewer examples than steps: one example per batch
+    for bad in ({"examples": 0}, {"batch_size": 0}, {"min_steps": 0}, {"batch_size": 2.5}):
+        arguments = {"examples": 10, "batch_size": 4, "min_steps": 4} | bad
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            settings.batch_size_for(**arguments)
+
+
+def test_deep_svdd_rows_pretrain_as_published_in_full():
+    full, quick = settings.get("deep_svdd_mnist", "full"), settings.get("deep_svdd_mnist", "quick")
+    assert full["pretrain_epochs"] > 0 and full["learning_rate"] == 1e-4 and full["lr_milestone"] > 0
+    assert quick["pretrain_epochs"] == 0 and quick["lr_milestone"] == 0  # measured better in the quick budget
+    published = settings.get("deep_svdd_mnist_pretrained", "quick")
+    assert published["pretrain_epochs"] > 0 and published["learning_rate"] == 1e-4
+    assert 0 < published["lr_milestone"] < published["epochs"]

@@ -1,7 +1,8 @@
-"""Chapter 6's clip training (labutils.training) on a tiny generated stand-in."""
+"""labutils.training: chapter 6's clip training on a tiny generated stand-in, and the steps-per-epoch guard."""
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 import pytest
 
@@ -46,3 +47,49 @@ def test_fit_clip_model_stops_early_and_backs_up(tiny, tmp_path):
     with pytest.raises(ValueError, match="epochs"):
         training.fit_clip_model(model, train_clips, validation_clips, ROW, epochs=0)
     assert settings.get("ucsd_video_cpu")["strides"] == (1, 2)  # the row the benchmark and chapter 6 pass
+
+
+# --------------------------------------------------------------------------- the steps-per-epoch guard
+
+
+class StepsPerEpoch(keras.callbacks.Callback):
+    """Counts the gradient steps of each epoch."""
+
+    def on_train_begin(self, logs=None):
+        self.steps = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.steps.append(0)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps[-1] += 1
+
+
+def tiny_autoencoder(name: str = "tiny") -> keras.Model:
+    return models.dense_autoencoder(6, (4,), 2, scale_inputs=False, name=name)
+
+
+def test_fit_autoencoder_takes_a_handful_of_steps_per_epoch_whatever_the_batch():
+    normal = np.random.default_rng(0).random((40, 6)).astype(np.float32)  # 34 to train, 6 to validate
+    counter = StepsPerEpoch()
+    # the full profile's one-class row trains in batches of 128: one step per epoch on 34 examples
+    with pytest.warns(UserWarning, match="batch_size 128 on 34 training examples would give 1 gradient step"):
+        training.fit_autoencoder(tiny_autoencoder(), normal, "full", lab="one_class_mnist", epochs=2,
+                                 callbacks=[counter], progress=False)
+    assert counter.steps == [5, 5]  # batch 8: ceil(34 / 8)
+    with pytest.warns(UserWarning, match="batch_size 64"):  # an explicit batch size is guarded too
+        training.fit_autoencoder(tiny_autoencoder(), normal, "quick", lab="ecg", epochs=1, batch_size=64,
+                                 callbacks=[counter], progress=False)
+    assert counter.steps == [5]
+
+
+def test_a_row_may_keep_one_step_per_epoch_as_a_lesson():
+    import warnings
+
+    normal = np.random.default_rng(0).random((40, 6)).astype(np.float32)
+    counter = StepsPerEpoch()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        training.fit_autoencoder(tiny_autoencoder(), normal, "quick", lab="ecg_original", epochs=3,
+                                 callbacks=[counter], progress=False)
+    assert counter.steps == [1, 1, 1]  # chapter 3's original lab: batch 512, as it was
