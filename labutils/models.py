@@ -146,7 +146,8 @@ def conv_autoencoder(
 
     Two stride-2 Conv2D layers (28 → 14 → 7), a dense code of ``code_size`` numbers, then
     the mirror image with Conv2DTranspose back to the input size and a sigmoid output.
-    Height and width must be multiples of 4.
+    Height and width must be multiples of 4. The second convolution's output, the map the
+    code is computed from, is the encoder's layer ``"feature_map"`` (chapter 2's hybrid).
     """
     image_shape = height, width, channels = positive_ints("image_shape", image_shape, count=3)
     filters = positive_ints("filters", filters, count=2)
@@ -157,7 +158,7 @@ def conv_autoencoder(
 
     image = keras.Input(image_shape, name="image")
     hidden = layers.Conv2D(filters[0], 3, strides=2, padding="same", activation="relu")(image)
-    hidden = layers.Conv2D(filters[1], 3, strides=2, padding="same", activation="relu")(hidden)
+    hidden = layers.Conv2D(filters[1], 3, strides=2, padding="same", activation="relu", name="feature_map")(hidden)
     code = layers.Dense(code_size, name="code")(layers.Flatten()(hidden))
     encoder = keras.Model(image, code, name="encoder")
 

@@ -23,7 +23,7 @@ import numpy as np
 from keras import layers, ops
 
 from labutils import _checks, baselines, inference, settings, training
-from labutils._building import positive_int, positive_ints
+from labutils._building import compile_autoencoder, positive_int, positive_ints
 from labutils.detectors import Detector, keras_storage
 
 # --------------------------------------------------------------------------- hybrid
@@ -36,34 +36,45 @@ def _codes(encoder: keras.Model, x, batch_size: int = 1024) -> np.ndarray:
 
 
 class HybridDetector(Detector):
-    """A hybrid detector: an encoder's codes, standardised, scored by a classical detector (chapter 2).
+    """A hybrid detector: an encoder's features scored by a classical detector (chapter 2).
 
     ``encoder`` is a trained Keras model (an autoencoder's ``.encoder``); ``detector`` is a
-    name in :data:`labutils.baselines.DETECTORS`. :meth:`fit` encodes the normal examples,
-    standardises each code number with their mean and standard deviation (codes, unlike
-    pixels, have no common unit) and fits the detector on them; :meth:`score` encodes,
-    standardises the same way and scores, higher = more anomalous.
+    name in :data:`labutils.baselines.DETECTORS`. The features are the encoder's output,
+    its code, or with ``layer`` the output of the encoder's layer of that name (chapter 2
+    uses the convolutional feature map that the code is computed from: the code keeps what
+    rebuilds a normal digit and places anomalies among the normal codes, the map keeps them
+    apart). With ``standardise`` each feature is standardised with the normal examples'
+    mean and standard deviation (a code's numbers have no common unit); without it the
+    features are used as they are, as pixels are. :meth:`fit` fits the detector on the
+    normal examples' features; :meth:`score` scores new ones, higher = more anomalous.
     """
 
-    def __init__(self, encoder: keras.Model, detector: str = "One-Class SVM", seed: int = 42):
+    def __init__(self, encoder: keras.Model, detector: str = "One-Class SVM", seed: int = 42,
+                 layer: str | None = None, standardise: bool = True):
         if not isinstance(encoder, keras.Model):
             raise ValueError(f"encoder must be a Keras model (an autoencoder's .encoder), got {type(encoder).__name__}")
         if not isinstance(detector, str) or detector not in baselines.DETECTORS:
             raise ValueError(f"detector must be one of {list(baselines.DETECTORS)}, got {detector!r}")
-        self.encoder = encoder
-        self.detector = detector
+        names = [inner.name for inner in encoder.layers]
+        if layer is not None and layer not in names:
+            raise ValueError(f"layer must be None (the code) or one of the encoder's layers {names}, got {layer!r}")
+        self.encoder = encoder if layer is None else keras.Model(encoder.input, encoder.get_layer(layer).output)
+        self.detector, self.layer = detector, layer
         self.seed = _checks.whole("seed", seed, 0)
+        self.standardise = _checks.flag("standardise", standardise)
 
     def features(self, x) -> np.ndarray:
-        """The standardised codes of ``x`` (n, ...) that the detector sees: (n, code size)."""
+        """The features of ``x`` (n, ...) that the detector sees, standardised or not: (n, features)."""
         x = self._checked(x)
         return (_codes(self.encoder, x) - self.code_mean_) / self.code_std_
 
     def _fit(self, x: np.ndarray) -> None:
         codes = _codes(self.encoder, x)
-        self.code_mean_ = codes.mean(axis=0)
-        std = codes.std(axis=0)
-        self.code_std_ = np.where(std > 1e-12, std, 1.0)  # a constant code number stays 0
+        self.code_mean_, self.code_std_ = np.zeros(codes.shape[1]), np.ones(codes.shape[1])
+        if self.standardise:
+            self.code_mean_ = codes.mean(axis=0)
+            std = codes.std(axis=0)
+            self.code_std_ = np.where(std > 1e-12, std, 1.0)  # a constant feature stays 0
         standardised = (codes - self.code_mean_) / self.code_std_
         self.detector_ = baselines.DETECTORS[self.detector](seed=self.seed).fit(standardised)
 
@@ -71,9 +82,10 @@ class HybridDetector(Detector):
         return self.detector_.score((_codes(self.encoder, x) - self.code_mean_) / self.code_std_)
 
 
-def fit_hybrid(encoder: keras.Model, x_normal, detector: str = "One-Class SVM", seed: int = 42) -> HybridDetector:
-    """Fit a :class:`HybridDetector` on the codes of the normal examples ``x_normal`` (chapter 2)."""
-    return HybridDetector(encoder, detector, seed).fit(x_normal)
+def fit_hybrid(encoder: keras.Model, x_normal, detector: str = "One-Class SVM", seed: int = 42,
+               layer: str | None = None, standardise: bool = True) -> HybridDetector:
+    """Fit a :class:`HybridDetector` on the features of the normal examples ``x_normal`` (chapter 2)."""
+    return HybridDetector(encoder, detector, seed, layer, standardise).fit(x_normal)
 
 
 # --------------------------------------------------------------------------- Deep SVDD
@@ -136,19 +148,21 @@ def mean_squared_distance(targets, distances):
     return distances
 
 
-def deep_svdd(encoder: keras.Model, learning_rate: float | None = None, profile: str | None = None) -> keras.Model:
+def deep_svdd(
+    encoder: keras.Model, learning_rate: float | None = None, profile: str | None = None, lab: str = "deep_svdd_mnist"
+) -> keras.Model:
     """Deep SVDD (Ruff et al., 2018): ``encoder`` followed by the squared distance to a center (chapter 2).
 
     Returns a compiled model whose output is one squared distance per image, trained by
     :func:`fit_deep_svdd` to make that distance small on normal images (loss: the mean
     squared distance, :func:`mean_squared_distance`). The encoder is kept as
     ``.encoder``; the center is the weight ``model.get_layer("squared_distance").center``.
-    ``learning_rate`` defaults to the row ``deep_svdd_mnist`` of :mod:`labutils.settings`.
+    ``learning_rate`` defaults to row ``lab`` of :mod:`labutils.settings` for ``profile``.
     """
     if not isinstance(encoder, keras.Model) or len(encoder.output_shape) != 2:
         raise ValueError(f"encoder must be a Keras model with a flat code (batch, size), got {encoder!r}")
     if learning_rate is None:
-        learning_rate = settings.get("deep_svdd_mnist", profile)["learning_rate"]
+        learning_rate = settings.get(lab, profile)["learning_rate"]
     learning_rate = _checks.real("learning_rate", learning_rate, 0.0, open_low=True)
     inputs = keras.Input(encoder.input_shape[1:], name="inputs")
     distance = SquaredDistance(encoder.output_shape[-1], name="squared_distance")(encoder(inputs))
@@ -156,6 +170,54 @@ def deep_svdd(encoder: keras.Model, learning_rate: float | None = None, profile:
     model.encoder = encoder
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=mean_squared_distance)
     return model
+
+
+def deep_svdd_autoencoder(encoder: keras.Model, learning_rate: float = 1e-4) -> keras.Model:
+    """Ruff et al.'s pretraining network: ``encoder`` and a bias-free mirror of it as decoder (chapter 2).
+
+    ``encoder`` is a :func:`deep_svdd_encoder`; the decoder turns its code back into the
+    feature map (a bias-free ``Dense``), then per convolution of the encoder, in reverse,
+    2x up-sampling and a bias-free 5x5 ``Conv2D`` (leaky ReLU; a sigmoid on the last, which
+    gives the image). Compiled with Adam at ``learning_rate`` and the mean squared error;
+    training it trains ``encoder`` itself (see :func:`pretrain_deep_svdd`).
+    """
+    convolutions = [inner for inner in encoder.layers if isinstance(inner, layers.Conv2D)]
+    flatten = [inner for inner in encoder.layers if isinstance(inner, layers.Flatten)]
+    biased = not convolutions or any(inner.use_bias for inner in convolutions)
+    if biased or len(flatten) != 1 or len(encoder.output_shape) != 2:
+        raise ValueError(f"encoder must be a Deep SVDD encoder from one_class.deep_svdd_encoder, got {encoder!r}")
+    mapped = tuple(flatten[0].input.shape[1:])
+    code = keras.Input(encoder.output_shape[1:], name="code")
+    hidden = layers.Dense(int(np.prod(mapped)), use_bias=False)(code)
+    hidden = layers.LeakyReLU(negative_slope=0.01)(layers.Reshape(mapped)(hidden))
+    counts = [inner.filters for inner in convolutions[-2::-1]] + [encoder.input_shape[-1]]
+    for index, count in enumerate(counts):
+        hidden = layers.UpSampling2D(2)(hidden)
+        last = index == len(counts) - 1
+        hidden = layers.Conv2D(count, 5, padding="same", use_bias=False, activation="sigmoid" if last else None)(hidden)
+        hidden = hidden if last else layers.LeakyReLU(negative_slope=0.01)(hidden)
+    decoder = keras.Model(code, hidden, name="deep_svdd_decoder")
+    return compile_autoencoder(encoder, decoder, "deep_svdd_autoencoder", learning_rate, "mse")
+
+
+def pretrain_deep_svdd(
+    encoder: keras.Model, x_normal, profile: str | None = None, *, lab: str = "deep_svdd_mnist",
+    epochs: int | None = None, seed: int = 42, progress: bool = True,
+) -> keras.callbacks.History:
+    """Pretrain a Deep SVDD ``encoder`` as part of :func:`deep_svdd_autoencoder`, as Ruff et al. do (chapter 2).
+
+    Trains the autoencoder on the normal examples with :func:`labutils.training.fit_autoencoder`
+    (row ``lab``: its batch size, patience and validation share; ``pretrain_epochs`` epochs,
+    or ``epochs`` where that is 0, at ``pretrain_learning_rate``, unless ``epochs`` says otherwise). Call it before
+    :func:`fit_deep_svdd`, which then fixes the center with the pretrained encoder;
+    ``fit_deep_svdd(..., pretrain=True)`` does both.
+    """
+    defaults = settings.get(lab, profile)
+    epochs = defaults["pretrain_epochs"] or defaults["epochs"] if epochs is None else epochs
+    epochs = _checks.whole("epochs", epochs, 1)
+    autoencoder = deep_svdd_autoencoder(encoder, defaults["pretrain_learning_rate"])
+    return training.fit_autoencoder(autoencoder, x_normal, profile, lab=lab, epochs=epochs, seed=seed,
+                                    progress=progress)
 
 
 def _distance_layer(model: keras.Model) -> SquaredDistance:
@@ -193,6 +255,7 @@ def fit_deep_svdd(
     patience: int | None = None,
     seed: int = 42,
     progress: bool = True,
+    pretrain: bool | None = None,
 ) -> keras.callbacks.History:
     """Train a :func:`deep_svdd` model on normal examples only (chapter 2).
 
@@ -201,7 +264,11 @@ def fit_deep_svdd(
     call keeps it); then trains the encoder to bring those images close to the center,
     which itself never moves. With ``patience``, stops when the held-out normal images'
     mean squared distance stops falling and keeps the best epoch's weights. Defaults
-    come from row ``lab`` of :mod:`labutils.settings` for ``profile``.
+    come from row ``lab`` of :mod:`labutils.settings` for ``profile``; with the row's
+    ``lr_milestone`` the learning rate is divided by 10 after that many epochs (Ruff et al.'s
+    schedule). With ``pretrain`` (default: whether the row's ``pretrain_epochs`` is above 0),
+    the encoder is first trained as an autoencoder (:func:`pretrain_deep_svdd`), so that the
+    center is the mean code of the pretrained encoder, as in Ruff et al.
     """
     layer = _distance_layer(model)
     defaults = settings.get(lab, profile)
@@ -209,9 +276,15 @@ def fit_deep_svdd(
     seed, progress = _checks.whole("seed", seed, 0), _checks.flag("progress", progress)
     x_normal = inference.as_model_input(model, x_normal, "x_normal")
     x_train, x_validation = training.split_normal(x_normal, defaults["validation_fraction"], seed=seed)
+    batch_size = settings.batch_size_for(len(x_train), batch_size, defaults["min_steps_per_epoch"])  # warns if changed
     if not np.any(keras.ops.convert_to_numpy(layer.center)):  # not set yet: fix it before any training
+        if defaults["pretrain_epochs"] > 0 if pretrain is None else _checks.flag("pretrain", pretrain):
+            pretrain_deep_svdd(model.encoder, x_normal, profile, lab=lab, seed=seed, progress=progress)
         layer.center.assign(initial_center(model.encoder, x_train))
     callbacks = [keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)] if patience else []
+    if milestone := defaults["lr_milestone"]:
+        callbacks.append(keras.callbacks.LearningRateScheduler(lambda epoch, rate: rate / 10 if epoch == milestone
+                                                               else rate))
     if progress:
         callbacks.append(training.progress_callback(model.name, epochs))
     no_targets = np.zeros(len(x_train), dtype=np.float32)  # the loss ignores them

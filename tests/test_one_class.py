@@ -215,3 +215,60 @@ def test_deep_svdd_detector_follows_the_contract(blobs):
     assert detector.storage()["numbers"] == model.count_params()
     with pytest.raises(ValueError, match="model must be a Deep SVDD model"):
         one_class.DeepSVDDDetector(small_encoder())
+
+
+def test_hybrid_on_the_feature_map_as_it_is():
+    env.setup(seed=0, verbose=False)
+    autoencoder = models.conv_autoencoder(code_size=8)
+    images = np.random.default_rng(0).random((30, 28, 28)).astype(np.float32)
+    hybrid = one_class.fit_hybrid(autoencoder.encoder, images, layer="feature_map", standardise=False)
+    features = hybrid.features(images[:5])
+    assert features.shape == (5, 7 * 7 * 32)  # the map the code is computed from
+    feature_map = keras.Model(autoencoder.encoder.input, autoencoder.encoder.get_layer("feature_map").output)
+    np.testing.assert_allclose(features, feature_map.predict(images[:5, ..., None], verbose=0).reshape(5, -1),
+                               rtol=1e-5, atol=1e-6)  # not standardised
+    assert hybrid.score(images[:4]).shape == (4,)
+    with pytest.raises(ValueError, match="layer must be None"):
+        one_class.HybridDetector(autoencoder.encoder, layer="no such layer")
+    with pytest.raises(ValueError, match="standardise"):
+        one_class.HybridDetector(autoencoder.encoder, standardise="yes")
+
+
+# --------------------------------------------------------------------------- Deep SVDD as published
+
+
+def test_pretraining_autoencoder_mirrors_the_encoder_without_biases():
+    encoder = one_class.deep_svdd_encoder()
+    autoencoder = one_class.deep_svdd_autoencoder(encoder)
+    assert autoencoder.encoder is encoder and autoencoder.output_shape == (None, 28, 28, 1)
+    for layer in autoencoder.decoder.layers:
+        assert not getattr(layer, "use_bias", False), layer.name
+    convolutions = [layer for layer in autoencoder.decoder.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert [layer.filters for layer in convolutions] == [8, 1]  # 4 -> 8 -> the image's 1 channel
+    assert float(keras.ops.convert_to_numpy(autoencoder.optimizer.learning_rate)) == pytest.approx(1e-4)
+    with pytest.raises(ValueError, match="Deep SVDD encoder"):
+        one_class.deep_svdd_autoencoder(models.conv_autoencoder().encoder)
+
+
+def test_pretrained_deep_svdd_takes_its_center_from_the_pretrained_encoder_and_drops_the_rate():
+    images = np.random.default_rng(0).random((48, 28, 28, 1)).astype(np.float32)
+    env.setup(seed=0, verbose=False)
+    encoder = one_class.deep_svdd_encoder()
+    untrained = [weight.copy() for weight in encoder.get_weights()]
+    model = one_class.deep_svdd(encoder, profile="quick", lab="deep_svdd_mnist_pretrained")
+    history = one_class.fit_deep_svdd(model, images, "quick", lab="deep_svdd_mnist_pretrained", epochs=12,
+                                      progress=False)
+    assert len(history.history["loss"]) == 12
+    # Ruff et al.'s schedule: 1e-4, divided by 10 after the row's milestone (10 epochs)
+    rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+    assert rate == pytest.approx(1e-5)
+    assert history.history["learning_rate"][9] == pytest.approx(1e-4) and history.history["learning_rate"][10] == \
+        pytest.approx(1e-5)
+    # pretraining moved the encoder before the center was fixed: center = mean code of the pretrained encoder
+    assert any(not np.allclose(a, b) for a, b in zip(untrained, encoder.get_weights()))
+    env.setup(seed=0, verbose=False)
+    again = one_class.deep_svdd_encoder()
+    one_class.pretrain_deep_svdd(again, images, "quick", lab="deep_svdd_mnist_pretrained", progress=False)
+    training_part, _ = scoring.split_normal(images, 0.15, seed=42)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(model.get_layer("squared_distance").center),
+                               one_class.initial_center(again, training_part), rtol=1e-4, atol=1e-5)

@@ -168,3 +168,27 @@ def test_one_class_digits_autoencoder_flags_other_digits():
     errors = scoring.reconstruction_errors(model, test_images)
     assert errors.shape == (500,)  # every shipped test digit
     assert scoring.detection_metrics(is_anomaly, errors)["roc_auc"] >= 0.9
+
+
+# --------------------------------------------------------------------------- structural error (chapter 2)
+
+
+def test_structural_errors_are_one_minus_tensorflows_ssim():
+    import tensorflow as tf
+
+    from labutils import env, inference, models
+
+    env.setup(seed=1, verbose=False)
+    model = models.conv_autoencoder()
+    images = np.random.default_rng(0).random((6, 28, 28)).astype(np.float32)
+    rebuilt = inference.reconstruct(model, images)
+    expected = 1.0 - tf.image.ssim(images[..., None], rebuilt[..., None], 1.0, filter_size=7).numpy()
+    np.testing.assert_allclose(inference.structural_errors(model, images), expected, atol=1e-5)
+    # a perfect reconstruction scores 0
+    identity = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Identity()], name="identity")
+    np.testing.assert_allclose(inference.structural_errors(identity, images), 0.0, atol=1e-9)
+    with pytest.raises(ValueError, match="window"):
+        inference.structural_errors(identity, images, window=2)
+    small = keras.Sequential([keras.Input((5, 5, 1)), keras.layers.Identity()], name="small")
+    with pytest.raises(ValueError, match="at least 7x7"):
+        inference.structural_errors(small, np.zeros((2, 5, 5)))
