@@ -188,6 +188,13 @@ CASES = [
      "epochs must be a whole number"),
     ("one_class.deep_svdd_scores", lambda: one_class.deep_svdd_scores(svdd(), np.zeros((2, 8, 8)), batch_size=-1),
      "batch_size must be a whole number of at least 1"),
+    ("one_class.deep_svdd_autoencoder", lambda: one_class.deep_svdd_autoencoder(tiny_model()),
+     "encoder must be a Deep SVDD encoder"),
+    ("one_class.pretrain_deep_svdd", lambda: one_class.pretrain_deep_svdd(one_class.deep_svdd_encoder(),
+                                                                          np.zeros((8, 28, 28)), "quick", epochs=0),
+     "epochs must be a whole number of at least 1"),
+    ("settings.batch_size_for", lambda: settings.batch_size_for(0, 16), "examples must be a whole number"),
+    ("settings.batch_size_for", lambda: settings.batch_size_for(10, 16, min_steps=0), "min_steps must be a whole"),
     ("one_class.mean_squared_distance", None, "a Keras loss: Keras passes it tensors"),
     # baselines
     ("baselines.Detector", lambda: fitted().score(np.full((2, 4), NAN)), "x holds 8 NaN"),
