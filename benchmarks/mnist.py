@@ -41,7 +41,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from labutils import baselines, data, env, inference, models, one_class, published, scoring, settings
+from labutils import baselines, data, detectors, env, inference, metrics, models, one_class, published, settings
+from labutils import training
 
 PRETRAINED = "deep_svdd_mnist_pretrained"  # Ruff et al.'s recipe, in both profiles
 
@@ -95,12 +96,12 @@ def main() -> None:
         env.setup(seed=arguments.seed, verbose=False)
         model = build()
         start = time.perf_counter()
-        history = scoring.fit_autoencoder(model, x_train, profile, lab="mnist", progress=False)
+        history = training.fit_autoencoder(model, x_train, profile, lab="mnist", progress=False)
         seconds = time.perf_counter() - start
         epochs = len(history.history["loss"])
         rows.append({"model": name, "weights": model.count_params(), "epochs run": epochs,
                      "s/epoch": round(seconds / epochs, 2),
-                     "test MSE": round(scoring.reconstruction_mse(model, x_test), 4)})
+                     "test MSE": round(inference.reconstruction_mse(model, x_test), 4)})
     models_table = pd.DataFrame(rows)
 
     auc, one_class_seconds = {}, {}
@@ -110,10 +111,11 @@ def main() -> None:
         with timer("our conv AE"):
             env.setup(seed=arguments.seed, verbose=False)
             autoencoder = models.conv_autoencoder()
-            scoring.fit_autoencoder(autoencoder, x_normal, profile, lab="one_class_mnist", progress=False)
-            scores["our conv AE"] = scoring.reconstruction_errors(autoencoder, x_scored)
-        with timer("our conv AE, SSIM"):  # on top of the autoencoder's training
-            scores["our conv AE, SSIM"] = inference.structural_errors(autoencoder, x_scored)
+            scores["our conv AE"] = detectors.AutoencoderDetector(
+                autoencoder, profile=profile, lab="one_class_mnist", progress=False).fit(x_normal).score(x_scored)
+        with timer("our conv AE, SSIM"):  # on top of the autoencoder's training: the same model
+            ssim = detectors.AutoencoderDetector(autoencoder, error="structural", trained=True)
+            scores["our conv AE, SSIM"] = ssim.score(x_scored)
         with timer("hybrid: AE feature map + OC-SVM"):
             hybrid = one_class.fit_hybrid(autoencoder.encoder, x_normal, "One-Class SVM", seed=arguments.seed,
                                           layer="feature_map", standardise=False)
@@ -124,13 +126,13 @@ def main() -> None:
         for name, lab in (("our Deep SVDD", "deep_svdd_mnist"), ("our Deep SVDD, pretrained", PRETRAINED)):
             with timer(name):
                 env.setup(seed=arguments.seed, verbose=False)
-                svdd = one_class.deep_svdd(one_class.deep_svdd_encoder(), profile=profile, lab=lab)
-                one_class.fit_deep_svdd(svdd, x_normal, profile, lab=lab, seed=arguments.seed, progress=False)
-                scores[name] = one_class.deep_svdd_scores(svdd, x_scored)
+                model = one_class.deep_svdd(one_class.deep_svdd_encoder(), profile=profile, lab=lab)
+                svdd = one_class.DeepSVDDDetector(model, profile=profile, lab=lab, seed=arguments.seed, progress=False)
+                scores[name] = svdd.fit(x_normal).score(x_scored)
         for name in baselines.LAB_DETECTORS:  # what baselines.fit_detectors fits, one at a time to time each
             with timer(name):
                 scores[name] = baselines.DETECTORS[name](seed=arguments.seed).fit(x_normal).score(x_scored)
-        auc[digit] = {name: scoring.detection_metrics(is_anomaly, values)["roc_auc"] for name, values in scores.items()}
+        auc[digit] = {name: metrics.roc_auc(is_anomaly, values) for name, values in scores.items()}
         print(f"normal digit {digit}: " + ", ".join(f"{name} {value:.3f}" for name, value in auc[digit].items()))
     digits = pd.DataFrame(auc).T.rename_axis("normal digit").join(published.ruff2018_mnist())
     digits.loc["mean"] = digits.mean()

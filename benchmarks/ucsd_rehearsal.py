@@ -46,7 +46,7 @@ def rehearsal(data_dir: Path, subset: str, epochs: int, steps: int) -> str:
     scratch = Path(tempfile.mkdtemp(prefix="ucsd-rehearsal-"))
     os.environ["LABUTILS_DATA_DIR"] = str(scratch / "data")
     os.environ["LAB_PROFILE"] = "full"
-    from labutils import data, env, models, saved_models, scoring, settings, training, video
+    from labutils import data, env, models, saved_models, settings, training, video, video_detectors
 
     lines, rows = [], []
     start = time.perf_counter()
@@ -67,7 +67,7 @@ def rehearsal(data_dir: Path, subset: str, epochs: int, steps: int) -> str:
     details = {"subset": subset, "data": source.name, "frame_size": frame_size, "mean_frame": True, "seed": 0,
                "rehearsal": f"{epochs} epochs of {steps} batches"}
     train_clips, validation_clips = training.clip_datasets(root, subset, fit_videos, validation_videos, clip_row,
-                                                                 progress=False)
+                                                           progress=False)
     batches = {"train": int(train_clips.cardinality()), "validation": int(validation_clips.cardinality())}
     used = {name: min(steps, count) for name, count in batches.items()}
 
@@ -76,8 +76,9 @@ def rehearsal(data_dir: Path, subset: str, epochs: int, steps: int) -> str:
         return models.spatiotemporal_autoencoder_from(clip_row, frame_size=frame_size, mean_frame=mean)
 
     def train_clip(model):
-        return training.fit_clip_model(model, train_clips.take(steps), validation_clips.take(steps), clip_row,
-                                             epochs=epochs, progress=False)
+        detector = video_detectors.VideoAutoencoderDetector(model, lab_settings=clip_row, epochs=epochs,
+                                                            progress=False)
+        return detector.fit(train_clips.take(steps), validation_clips.take(steps)).history
 
     def build_frame():
         env.setup(seed=0, verbose=False)
@@ -85,10 +86,10 @@ def rehearsal(data_dir: Path, subset: str, epochs: int, steps: int) -> str:
                                         mean_frame=mean)
 
     def train_frame(model):
-        return scoring.fit_autoencoder(
-            model, video.stack_frames(train_frames, fit_videos, unit=False), "full", lab="ucsd_frames",
-            validation_data=video.stack_frames(train_frames, validation_videos, unit=False), epochs=epochs,
-            progress=False)
+        detector = video_detectors.VideoAutoencoderDetector(model, profile="full", lab="ucsd_frames", epochs=epochs,
+                                                            progress=False)
+        return detector.fit(video.stack_frames(train_frames, fit_videos, unit=False),
+                            validation_data=video.stack_frames(train_frames, validation_videos, unit=False)).history
 
     test_clip = next(iter(test_frames.values()))[None, : clip_row["clip_length"], ..., None]
     for name, build, train, lab, inputs in (

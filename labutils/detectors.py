@@ -26,6 +26,11 @@ from labutils import _checks, inference, metrics, training
 #: The rules :func:`threshold` knows: the seed lab's mean + k standard deviations, or a percentile.
 THRESHOLD_RULES = ("mean+std", "percentile")
 
+#: How :class:`AutoencoderDetector` measures a bad reconstruction: the mean absolute error
+#: (:func:`labutils.inference.reconstruction_errors`) or 1 - SSIM for images
+#: (:func:`labutils.inference.structural_errors`, chapter 2).
+ERRORS = ("absolute", "structural")
+
 
 def flat_examples(x, argument: str, at_least: int = 1) -> np.ndarray:
     """``x`` (n, ...) as float64 rows (n, values), checked: at least ``at_least`` examples of finite numbers."""
@@ -100,14 +105,17 @@ class AutoencoderDetector(Detector):
     with :func:`labutils.training.fit_autoencoder` and the lab's settings (``fit_options``:
     ``profile``, ``lab``, ``epochs``, ``batch_size``, ``patience``, ``seed``, ``progress``,
     ``callbacks``, ``validation_data``) and keeps the Keras history as ``history``; :meth:`score` is
-    :func:`labutils.inference.reconstruction_errors`, the mean absolute error per example.
-    A model trained elsewhere (loaded from disk) is wrapped with ``trained=True``.
+    :func:`labutils.inference.reconstruction_errors`, the mean absolute error per example
+    (``error="absolute"``), or for images 1 - their structural similarity
+    (``error="structural"``, :func:`labutils.inference.structural_errors`). A model trained
+    elsewhere (loaded from disk, or by another detector) is wrapped with ``trained=True``.
     """
 
-    def __init__(self, model: keras.Model, *, trained: bool = False, **fit_options):
+    def __init__(self, model: keras.Model, *, error: str = "absolute", trained: bool = False, **fit_options):
         if not isinstance(model, keras.Model):
             raise ValueError(f"model must be a Keras autoencoder, got {type(model).__name__}")
         self.model = model
+        self.error = _checks.text("error", error, ERRORS)
         self.trained = _checks.flag("trained", trained)
         self.fit_options = fit_options
         self.history = None
@@ -126,9 +134,11 @@ class AutoencoderDetector(Detector):
         return self
 
     def score(self, x) -> np.ndarray:
-        """The mean absolute reconstruction error of each example of ``x``: larger = more anomalous."""
+        """How badly each example of ``x`` is rebuilt (``error``): larger = more anomalous."""
         if not self.trained:
             raise ValueError(f"{self.model.name} is not trained yet: call fit(x_normal) first")
+        if self.error == "structural":
+            return inference.structural_errors(self.model, x)
         return inference.reconstruction_errors(self.model, x)
 
     def storage(self) -> dict[str, object]:

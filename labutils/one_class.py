@@ -304,7 +304,7 @@ def deep_svdd_scores(model: keras.Model, x, batch_size: int = 1024) -> np.ndarra
 
 
 class DeepSVDDDetector(Detector):
-    """A :func:`deep_svdd` model as a detector of the course's contract.
+    """A :func:`deep_svdd` model as a detector of the course's contract (chapter 2).
 
     :meth:`fit` trains it on normal examples with :func:`fit_deep_svdd` (``fit_options``:
     its keyword arguments, such as ``profile``, ``epochs`` or ``progress``); :meth:`score` is

@@ -66,3 +66,13 @@ def test_threshold_applies_the_rule_to_the_held_out_normal_scores():
         detectors.threshold(detector, held_out, "best f1")
     with pytest.raises(ValueError, match=r"detector must follow labutils\.detectors\.Detector"):
         detectors.threshold(lambda x: x, held_out)
+
+
+def test_the_structural_error_scores_images_by_their_ssim():
+    inputs = keras.Input((8, 8, 1))
+    model = keras.Model(inputs, keras.layers.Lambda(lambda tensor: tensor * 0.5 + 0.25)(inputs), name="blur")
+    images = np.random.default_rng(0).random((4, 8, 8)).astype(np.float32)
+    detector = detectors.AutoencoderDetector(model, error="structural", trained=True)
+    np.testing.assert_allclose(detector.score(images), inference.structural_errors(model, images))
+    with pytest.raises(ValueError, match="error must be one of"):
+        detectors.AutoencoderDetector(model, error="ssim")
