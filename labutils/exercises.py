@@ -17,7 +17,7 @@ import numpy as np
 
 from labutils import _checks, metrics
 
-NOT_ATTEMPTED = "Not attempted yet: write your answer in the cell above, then run it again."
+NOT_ATTEMPTED = "Not attempted yet: replace None by your answer, then run the cell again."
 CORRECT = "Correct!"
 
 #: Chapter 4, exercise 1: the original loader's float64 clips and the uint8 frames, in GB (10**9 bytes).
