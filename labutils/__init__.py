@@ -23,6 +23,8 @@ it (``tests/test_structure.py`` checks there is no circle).
   (metrics at the rare anomaly rates met in use), ``costs`` (what a detector stores, how
   long it takes to score), ``windows`` (long signals, events), ``published`` and ``results``.
 - figures: ``plotting`` (the notebooks' figures), ``diagrams`` (the reading pages').
+- exercises: ``exercises`` (one check per exercise with a definite answer, chapters 1, 3, 4
+  and 6) and ``explorer`` (chapter 3's threshold table, histograms and slider).
 - ``scoring``: an index of the names chapter 3 and the design's checks call, in one import.
 """
 

@@ -23,6 +23,8 @@ from labutils import (
     baselines,
     costs,
     detectors,
+    exercises,
+    explorer,
     inference,
     metrics,
     one_class,
@@ -324,6 +326,24 @@ CASES = [
         np.zeros(20), [], [0.0, 10.0], 10, [0.1, 0.2], 0.5), "window_starts must be an array of whole"),
     ("plotting.plot_signal_detections", lambda: plotting.plot_signal_detections(
         np.zeros(20), [], [0, 10], 10, [0.1, 0.2], 0.5, samples=(10, 5)), "samples must be"),
+    # exercises: the lab's variables are checked; the student's answers are reported, never raised
+    ("exercises.check_do_nothing", lambda: exercises.check_do_nothing([0, 1, 2], 0, 0, 0), "is_anomaly must be"),
+    ("exercises.check_anomaly_precision_recall", lambda: exercises.check_anomaly_precision_recall(
+        LABELS, SCORES[:3], 0.5, 0.5, 0.5), "must match"),
+    ("exercises.check_anomaly_precision_recall", lambda: exercises.check_anomaly_precision_recall(
+        LABELS, SCORES, "0.5", 0.5, 0.5), "threshold must be a finite number"),
+    # explorer (chapter 3's threshold explorer)
+    ("explorer.checked_sets", lambda: explorer.checked_sets({"test": (LABELS, SCORES[:2])}), "must match"),
+    ("explorer.checked_sets", lambda: explorer.checked_sets([(LABELS, SCORES)]), "sets must be a non-empty dict"),
+    ("explorer.checked_thresholds", lambda: explorer.checked_thresholds({}), "1 to 4 thresholds"),
+    ("explorer.threshold_table", lambda: explorer.threshold_table({"test": (LABELS, SCORES)}, {"a": "x"}),
+     r"thresholds\['a'\] must be a finite number"),
+    ("explorer.plot_thresholds", lambda: explorer.plot_thresholds({"test": (SCORES, SCORES)}, {"a": 0.5}),
+     "is_anomaly must be"),
+    ("explorer.threshold_view", lambda: explorer.threshold_view({"test": (LABELS, SCORES)}, NAN),
+     r"thresholds\['threshold'\] must be a finite number"),
+    ("explorer.threshold_explorer", lambda: explorer.threshold_explorer({"test": (LABELS, SCORES)}, examples=3),
+     "examples must be"),
 ]
 
 
@@ -337,8 +357,11 @@ def test_a_bad_argument_is_named(call, message, tmp_path, monkeypatch):
 
 
 MODULES = (saved_models, rates, windows, costs, one_class, baselines, video, video_scores, results, settings, plotting,
-           plotting_video, plotting_images, metrics, inference, training, detectors, video_detectors)
-NO_ARGUMENTS = {"saved_models.models_folder"}
+           plotting_video, plotting_images, metrics, inference, training, detectors, video_detectors, exercises,
+           explorer)
+# check_clip_memory and check_channels_model take only the student's answers: a wrong one is
+# reported as wrong (tests/test_exercises.py), never raised.
+NO_ARGUMENTS = {"saved_models.models_folder", "exercises.check_clip_memory", "exercises.check_channels_model"}
 
 
 def where_defined(probe: str) -> str:
