@@ -7,11 +7,12 @@ it (``tests/test_structure.py`` checks there is no circle).
 - ``env``: set up a notebook (Colab, versions, GPU, seeds) and read the profile;
   ``settings``: one table of training settings per lab and profile.
 - ``data``: load, download and generate the data sets; Google Drive (``use_drive``).
-- ``models`` and ``video_models``: Keras 3 autoencoders, built with the functional API.
+- ``models`` and ``video_models``: Keras 3 autoencoders, built with the functional API;
+  ``deep_svdd``: Deep SVDD's networks.
 - ``inference``: model input (the one owner of the uint8 / float rule), batched prediction,
   reconstructions and reconstruction errors.
-- ``training``: ``fit_autoencoder`` and chapter 6's clip training; beside it ``saved_models``
-  (train once, load next time) and ``tracking`` (TensorBoard, optional W&B).
+- ``training``: ``fit_autoencoder``, Deep SVDD's fit and chapter 6's clip training; beside
+  it ``saved_models`` (train once, load next time) and ``tracking`` (TensorBoard, W&B).
 - ``metrics``: thresholds, detection metrics and the equal error rate (numpy and scikit-learn).
 - ``detectors``: the one detector contract (``fit`` on normal examples, ``score`` any set,
   larger = more anomalous) and ``threshold``; ``baselines`` (classical detectors) and

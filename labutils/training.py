@@ -19,7 +19,8 @@ import numpy as np
 
 from labutils import _checks, settings
 from labutils.data.ucsd_clips import ucsd_clips
-from labutils.inference import as_model_input
+from labutils.deep_svdd import deep_svdd_autoencoder, distance_layer
+from labutils.inference import as_model_input, predict
 from labutils.models import MinMaxScaling
 from labutils.progress import progress_bar
 
@@ -214,4 +215,94 @@ def fit_clip_model(
         callbacks.append(progress_callback(model.name, epochs))
     return model.fit(  # ucsd_clips draws a new order every epoch itself
         train_clips, validation_data=validation_clips, epochs=epochs, verbose=0, shuffle=False, callbacks=callbacks
+    )
+
+
+# --------------------------------------------------------------------------- Deep SVDD (chapter 2)
+
+
+def pretrain_deep_svdd(
+    encoder: keras.Model, x_normal, profile: str | None = None, *, lab: str = "deep_svdd_mnist",
+    epochs: int | None = None, seed: int = 42, progress: bool = True,
+) -> keras.callbacks.History:
+    """Pretrain a Deep SVDD ``encoder`` in Ruff et al.'s autoencoder, as they do (chapter 2).
+
+    The autoencoder is :func:`labutils.deep_svdd.deep_svdd_autoencoder`.
+
+    Trains the autoencoder on the normal examples with :func:`labutils.training.fit_autoencoder`
+    (row ``lab``: its batch size, patience and validation share; ``pretrain_epochs`` epochs,
+    or ``epochs`` where that is 0, at ``pretrain_learning_rate``, unless ``epochs`` says otherwise). Call it before
+    :func:`fit_deep_svdd`, which then fixes the center with the pretrained encoder;
+    ``fit_deep_svdd(..., pretrain=True)`` does both.
+    """
+    defaults = settings.get(lab, profile)
+    epochs = defaults["pretrain_epochs"] or defaults["epochs"] if epochs is None else epochs
+    epochs = _checks.whole("epochs", epochs, 1)
+    autoencoder = deep_svdd_autoencoder(encoder, defaults["pretrain_learning_rate"])
+    return fit_autoencoder(autoencoder, x_normal, profile, lab=lab, epochs=epochs, seed=seed, progress=progress)
+
+
+def initial_center(encoder: keras.Model, x_normal, eps: float = 0.1) -> np.ndarray:
+    """The center ``c`` of Deep SVDD: the mean code of the normal examples ``x_normal``.
+
+    Call it before training, as :func:`fit_deep_svdd` does. A coordinate closer to zero
+    than ``eps`` is moved to ``±eps`` (Ruff et al.): a bias-free network maps everything
+    to zero when its weights are zero, so a center at zero could be reached without
+    learning anything.
+    """
+    eps = _checks.real("eps", eps, 0.0, open_low=True)
+    codes = predict(encoder, as_model_input(encoder, x_normal, "x_normal"))
+    center = codes.reshape(len(codes), -1).astype(np.float64).mean(axis=0)
+    near_zero = np.abs(center) < eps
+    return np.where(near_zero, np.where(center < 0, -eps, eps), center).astype(np.float32)
+
+
+def fit_deep_svdd(
+    model: keras.Model,
+    x_normal,
+    profile: str | None = None,
+    *,
+    lab: str = "deep_svdd_mnist",
+    epochs: int | None = None,
+    batch_size: int | None = None,
+    patience: int | None = None,
+    seed: int = 42,
+    progress: bool = True,
+    pretrain: bool | None = None,
+) -> keras.callbacks.History:
+    """Train a :func:`labutils.deep_svdd.deep_svdd` model on normal examples only (chapter 2).
+
+    Holds out the settings' validation share of ``x_normal``; on the first call, fixes
+    the center as :func:`initial_center` of the untrained encoder on the rest (a later
+    call keeps it); then trains the encoder to bring those images close to the center,
+    which itself never moves. With ``patience``, stops when the held-out normal images'
+    mean squared distance stops falling and keeps the best epoch's weights. Defaults
+    come from row ``lab`` of :mod:`labutils.settings` for ``profile``; with the row's
+    ``lr_milestone`` the learning rate is divided by 10 after that many epochs (Ruff et al.'s
+    schedule). With ``pretrain`` (default: whether the row's ``pretrain_epochs`` is above 0),
+    the encoder is first trained as an autoencoder (:func:`pretrain_deep_svdd`), so that the
+    center is the mean code of the pretrained encoder, as in Ruff et al.
+    """
+    layer = distance_layer(model)
+    defaults = settings.get(lab, profile)
+    epochs, batch_size, patience = training_options(defaults, epochs, batch_size, patience)
+    seed, progress = _checks.whole("seed", seed, 0), _checks.flag("progress", progress)
+    x_normal = as_model_input(model, x_normal, "x_normal")
+    x_train, x_validation = split_normal(x_normal, defaults["validation_fraction"], seed=seed)
+    batch_size = settings.batch_size_for(len(x_train), batch_size, defaults["min_steps_per_epoch"])  # warns if changed
+    if not np.any(keras.ops.convert_to_numpy(layer.center)):  # not set yet: fix it before any training
+        if defaults["pretrain_epochs"] > 0 if pretrain is None else _checks.flag("pretrain", pretrain):
+            pretrain_deep_svdd(model.encoder, x_normal, profile, lab=lab, seed=seed, progress=progress)
+        layer.center.assign(initial_center(model.encoder, x_train))
+    callbacks = [keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)] if patience else []
+    if milestone := defaults["lr_milestone"]:
+        callbacks.append(keras.callbacks.LearningRateScheduler(lambda epoch, rate: rate / 10 if epoch == milestone
+                                                               else rate))
+    if progress:
+        callbacks.append(progress_callback(model.name, epochs))
+    no_targets = np.zeros(len(x_train), dtype=np.float32)  # the loss ignores them
+    return model.fit(
+        x_train, no_targets,
+        validation_data=(x_validation, np.zeros(len(x_validation), dtype=np.float32)),
+        epochs=epochs, batch_size=batch_size, shuffle=True, callbacks=callbacks, verbose=0,
     )
