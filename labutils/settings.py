@@ -195,7 +195,7 @@ def batch_size_for(examples: int, batch_size: int, min_steps: int = MIN_STEPS_PE
     ``batch_size`` itself when it does; otherwise the largest batch that does (at least 1),
     with a warning that says so. A row's ``min_steps_per_epoch`` of 1 keeps any batch size:
     chapter 3's ``ecg_original`` trains with one step per epoch on purpose. Used by
-    :func:`labutils.training.fit_autoencoder` and :func:`labutils.one_class.fit_deep_svdd`
+    :func:`labutils.training.fit_autoencoder` and :func:`labutils.training.fit_deep_svdd`
     (chapters 2, 3 and 4), so that a row's batch size made for a large data set (the full
     profile's 128) cannot silently leave a small one a single step per epoch.
     """

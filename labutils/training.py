@@ -79,7 +79,7 @@ def progress_callback(description: str, epochs: int) -> keras.callbacks.Callback
 def training_options(defaults: dict, epochs, batch_size, patience) -> tuple[int, int, int]:
     """``epochs``, ``batch_size`` and ``patience``, each checked, or the settings row's where None.
 
-    :func:`fit_autoencoder` and :func:`fit_clip_model` and :func:`labutils.one_class.fit_deep_svdd` share it.
+    :func:`fit_autoencoder`, :func:`fit_clip_model` and :func:`fit_deep_svdd` share it.
     """
     _checks.mapping("defaults", defaults, "{setting: value} (a row of labutils.settings)")
     missing = [key for key in ("epochs", "batch_size", "patience") if key not in defaults]
