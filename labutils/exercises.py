@@ -69,12 +69,8 @@ def _verdict(
 
 def _class_metrics(is_anomaly: np.ndarray, flagged: np.ndarray) -> dict[str, float]:
     """Precision, recall and F1 of ``flagged`` against ``is_anomaly`` (0 where nothing is flagged)."""
-    hits, flagged_count, positives = np.count_nonzero(flagged & is_anomaly), np.count_nonzero(flagged), is_anomaly.sum()
-    return {
-        "precision": hits / flagged_count if flagged_count else 0.0,
-        "recall": hits / positives if positives else 0.0,
-        "f1": 2 * hits / (flagged_count + positives) if flagged_count + positives else 0.0,
-    }
+    counts = metrics.prediction_counts(is_anomaly, flagged)
+    return {name: counts[name] for name in ("precision", "recall", "f1")}
 
 
 def check_do_nothing(is_anomaly, precision, recall, f1) -> None:

@@ -51,15 +51,9 @@ def threshold_table(sets, thresholds) -> pd.DataFrame:
     rows = {}
     for name, threshold in thresholds.items():
         for set_name, (is_anomaly, errors) in sets.items():
-            flagged = errors > threshold
-            hits = int(np.count_nonzero(flagged & is_anomaly))
-            false_alarms = int(np.count_nonzero(flagged & ~is_anomaly))
-            missed = int(np.count_nonzero(~flagged & is_anomaly))
-            rows[name, set_name] = [
-                threshold, hits + false_alarms, hits, false_alarms, missed, len(errors) - hits - false_alarms - missed,
-                hits / (hits + false_alarms) if hits + false_alarms else 0.0,
-                hits / (hits + missed) if hits + missed else 0.0,
-            ]
+            counts = metrics.prediction_counts(is_anomaly, metrics.predict_anomalies(errors, threshold))
+            flagged = counts["true positives"] + counts["false positives"]
+            rows[name, set_name] = [threshold, flagged, *(counts[column] for column in COLUMNS[2:])]
     table = pd.DataFrame.from_dict(rows, orient="index", columns=COLUMNS)
     table.index = pd.MultiIndex.from_tuples(table.index, names=["threshold rule", "beats"])
     return table.astype({column: int for column in COLUMNS[1:6]})

@@ -76,3 +76,20 @@ def test_the_structural_error_scores_images_by_their_ssim():
     np.testing.assert_allclose(detector.score(images), inference.structural_errors(model, images))
     with pytest.raises(ValueError, match="error must be one of"):
         detectors.AutoencoderDetector(model, error="ssim")
+
+
+def test_prediction_counts_count_with_anomaly_positive_and_zero_where_nothing_divides():
+    is_anomaly = np.array([True, True, False, False, False])
+    counts = metrics.prediction_counts(is_anomaly, [True, False, True, False, False])
+    assert counts == {"true positives": 1, "false positives": 1, "false negatives": 1, "true negatives": 2,
+                      "precision": 0.5, "recall": 0.5, "f1": 0.5}
+    nothing = metrics.prediction_counts(is_anomaly & False, np.zeros(5, bool))
+    assert (nothing["precision"], nothing["recall"], nothing["f1"], nothing["true negatives"]) == (0.0, 0.0, 0.0, 5)
+    # the same numbers as detection_metrics at a threshold
+    scores = np.array([0.9, 0.1, 0.8, 0.2, 0.3])
+    expected = metrics.detection_metrics(is_anomaly, scores, 0.5)
+    counted = metrics.prediction_counts(is_anomaly, scores > 0.5)
+    assert {name: counted[name] for name in ("precision", "recall", "f1")} == {
+        name: expected[name] for name in ("precision", "recall", "f1")}
+    with pytest.raises(ValueError, match=r"predicted must hold one boolean per example \(5\), got 3"):
+        metrics.prediction_counts(is_anomaly, [True, False, True])

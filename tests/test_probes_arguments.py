@@ -94,6 +94,7 @@ CASES = [
     ("inference.structural_errors", lambda: inference.structural_errors(tiny_model(), X), "at least 7x7 pixels"),
     ("inference.structural_errors", lambda: inference.structural_errors(tiny_model(), X, window=1),
      "window must be a whole number"),
+    ("inference.features", lambda: inference.features(tiny_model(), X, batch_size=0), "batch_size must be a whole"),
     ("inference.reconstruct", lambda: inference.reconstruct(tiny_model(), np.full((2, 4), NAN)), "x .* holds 8 NaN"),
     ("inference.reconstruction_errors", lambda: inference.reconstruction_errors(tiny_model(), X[:0]), "x is empty"),
     ("inference.reconstruction_mse", lambda: inference.reconstruction_mse(tiny_model(), X, X[:3]),
@@ -109,6 +110,7 @@ CASES = [
     ("metrics.threshold_best_f1", lambda: metrics.threshold_best_f1(LABELS & False, SCORES), "needs both normal"),
     ("metrics.predict_anomalies", lambda: metrics.predict_anomalies(SCORES, NAN), "threshold must be a finite"),
     ("metrics.detection_metrics", lambda: metrics.detection_metrics(LABELS, SCORES, "0.5"), "threshold must be"),
+    ("metrics.prediction_counts", lambda: metrics.prediction_counts(LABELS, SCORES), "predicted must be a 1-D array"),
     ("metrics.roc_auc", lambda: metrics.roc_auc(LABELS | True, SCORES), "ROC-AUC needs both normal"),
     # training
     ("training.split_normal", lambda: training.split_normal(X, 1.5), "validation_fraction must be"),
@@ -232,6 +234,7 @@ CASES = [
     ("video.stack_frames", lambda: video.stack_frames({"a": FRAMES}, unit="no"), "unit must be True or False"),
     ("video_scores.motion_errors", lambda: video_scores.motion_errors(FRAMES * 2.0, FRAMES / 255.0), "frames"),
     ("video_scores.motion_errors", lambda: video_scores.motion_errors(FRAMES[:1], FRAMES[:1] / 255.0), "2 frames"),
+    ("video_scores.score_from_errors", lambda: video_scores.score_from_errors(SCORES, "motion"), "kind must be one of"),
     ("video_scores.anomaly_scores", lambda: video_scores.anomaly_scores({"a": FRAMES}, {}), "same videos"),
     ("video.mean_frame", lambda: video.mean_frame({"a": FRAMES}, "a"), "names must be a list"),
     ("video.mean_frame", lambda: video.mean_frame({"a": FRAMES}, ["b"]), "unknown"),
