@@ -78,20 +78,29 @@ def _same_example_shape(given: tuple, expected: tuple) -> bool:
     return given == expected or (len(given) == 1 and given[0] == int(np.prod(expected)))
 
 
-def predict(model: keras.Model, x, batch_size: int = 1024) -> np.ndarray:
-    """The model's outputs for ``x`` (checked by :func:`as_model_input`), batch by batch, as numpy.
+def predict(model: keras.Model, x, batch_size: int = 1024, name: str = "x") -> np.ndarray:
+    """The model's outputs for ``x`` (checked by :func:`as_model_input`, naming ``name``), batch by batch, as numpy.
 
     Calling the model on fixed-size batches avoids ``predict()``'s retracing warnings. The
     one batched loop of the package: reconstructions, an encoder's codes and Deep SVDD's
     distances all come from here.
     """
     batch_size = _checks.whole("batch_size", batch_size, 1)
-    x_input = as_model_input(model, x)
+    x_input = as_model_input(model, x, name)
     parts = [
         keras.ops.convert_to_numpy(model(x_input[start : start + batch_size], training=False))
         for start in range(0, len(x_input), batch_size)
     ]
     return np.concatenate(parts)
+
+
+def features(model: keras.Model, x, batch_size: int = 1024, name: str = "x") -> np.ndarray:
+    """The model's outputs for ``x`` as one flat float64 row per example: an encoder's codes or feature maps.
+
+    Chapter 2's hybrid detectors score them, and Deep SVDD's center is their mean.
+    """
+    outputs = predict(model, x, batch_size, name)
+    return outputs.reshape(len(outputs), -1).astype(np.float64)
 
 
 def reconstruct(model: keras.Model, x, batch_size: int = 1024) -> np.ndarray:

@@ -39,12 +39,6 @@ from labutils.training import fit_deep_svdd, initial_center, pretrain_deep_svdd 
 # --------------------------------------------------------------------------- hybrid
 
 
-def _codes(encoder: keras.Model, x, batch_size: int = 1024) -> np.ndarray:
-    """The encoder's outputs for ``x`` (n, ...), one flat row of features per example."""
-    codes = inference.predict(encoder, x, batch_size)
-    return codes.reshape(len(codes), -1).astype(np.float64)
-
-
 class HybridDetector(Detector):
     """A hybrid detector: an encoder's features scored by a classical detector (chapter 2).
 
@@ -75,11 +69,13 @@ class HybridDetector(Detector):
 
     def features(self, x) -> np.ndarray:
         """The features of ``x`` (n, ...) that the detector sees, standardised or not: (n, features)."""
-        x = self._checked(x)
-        return (_codes(self.encoder, x) - self.code_mean_) / self.code_std_
+        return self._standardised(self._checked(x))
+
+    def _standardised(self, x: np.ndarray) -> np.ndarray:
+        return (inference.features(self.encoder, x) - self.code_mean_) / self.code_std_
 
     def _fit(self, x: np.ndarray) -> None:
-        codes = _codes(self.encoder, x)
+        codes = inference.features(self.encoder, x)
         self.code_mean_, self.code_std_ = np.zeros(codes.shape[1]), np.ones(codes.shape[1])
         if self.standardise:
             self.code_mean_ = codes.mean(axis=0)
@@ -89,7 +85,7 @@ class HybridDetector(Detector):
         self.detector_ = baselines.DETECTORS[self.detector](seed=self.seed).fit(standardised)
 
     def _score(self, x: np.ndarray) -> np.ndarray:
-        return self.detector_.score((_codes(self.encoder, x) - self.code_mean_) / self.code_std_)
+        return self.detector_.score(self._standardised(x))
 
 
 def fit_hybrid(encoder: keras.Model, x_normal, detector: str = "One-Class SVM", seed: int = 42,

@@ -20,7 +20,7 @@ import numpy as np
 from labutils import _checks, settings
 from labutils.data.ucsd_clips import ucsd_clips
 from labutils.deep_svdd import deep_svdd_autoencoder, distance_layer
-from labutils.inference import as_model_input, predict
+from labutils.inference import as_model_input, features
 from labutils.models import MinMaxScaling
 from labutils.progress import progress_bar
 
@@ -251,8 +251,7 @@ def initial_center(encoder: keras.Model, x_normal, eps: float = 0.1) -> np.ndarr
     learning anything.
     """
     eps = _checks.real("eps", eps, 0.0, open_low=True)
-    codes = predict(encoder, as_model_input(encoder, x_normal, "x_normal"))
-    center = codes.reshape(len(codes), -1).astype(np.float64).mean(axis=0)
+    center = features(encoder, x_normal, name="x_normal").mean(axis=0)
     near_zero = np.abs(center) < eps
     return np.where(near_zero, np.where(center < 0, -eps, eps), center).astype(np.float32)
 
