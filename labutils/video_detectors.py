@@ -29,8 +29,8 @@ import numpy as np
 from labutils import _checks, inference, training
 from labutils.detectors import Detector, keras_storage
 from labutils.frames import as_unit_frames
-from labutils.video import frame_errors, regularity_scores
-from labutils.video_scores import SCORE_NAMES, motion_errors
+from labutils.video import frame_errors
+from labutils.video_scores import ERROR_OF, SCORE_NAMES, motion_errors, score_from_errors
 
 #: The kinds of score a detector without a model gives (it rebuilds nothing, so it has no motion error).
 RAW_KINDS = ("raw error", "regularity")
@@ -52,9 +52,8 @@ class VideoDetector(Detector):
     def score(self, frames, kind: str | None = None) -> np.ndarray:
         """One score per frame of one video (frames, height, width; uint8 or [0, 1] floats); ``kind`` of ``kinds``."""
         kind = self.kind if kind is None else _checks.text("kind", kind, self.kinds)
-        raw = "motion error" if kind.startswith("motion") else "raw error"
-        errors = self._errors(frames, raw)
-        return np.asarray(errors if kind == raw else 1.0 - regularity_scores(errors), dtype=np.float64)
+        errors = self._errors(frames, ERROR_OF[kind])
+        return np.asarray(score_from_errors(errors, kind), dtype=np.float64)
 
     def _errors(self, frames, kind: str) -> np.ndarray:
         """Per-frame errors of one video: ``kind`` is "raw error" or "motion error"."""

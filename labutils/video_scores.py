@@ -19,6 +19,10 @@ from labutils.video import frame_errors, regularity_scores
 #: The scores :func:`anomaly_scores` returns, in its order.
 SCORE_NAMES = ("raw error", "regularity", "motion error", "motion regularity")
 
+#: The per-frame error each score is made of: e(t) ("raw error") or m(t) ("motion error").
+ERROR_OF = {"raw error": "raw error", "regularity": "raw error",
+            "motion error": "motion error", "motion regularity": "motion error"}
+
 
 def motion_errors(frames, reconstructions) -> np.ndarray:
     """Per-frame motion error m(t): how far the reconstruction's change from frame t-1 to t is from the video's.
@@ -57,11 +61,23 @@ def anomaly_scores(
     if not frames_by_video or set(frames_by_video) != set(reconstructions):
         differ = sorted(set(frames_by_video) ^ set(reconstructions))
         raise ValueError(f"frames_by_video and reconstructions must hold the same videos; they differ in {differ}")
-    errors = {name: frame_errors(frames, reconstructions[name]) for name, frames in frames_by_video.items()}
-    motion = {name: motion_errors(frames, reconstructions[name]) for name, frames in frames_by_video.items()}
+    errors = {"raw error": {}, "motion error": {}}
+    for name, frames in frames_by_video.items():
+        errors["raw error"][name] = frame_errors(frames, reconstructions[name])
+        errors["motion error"][name] = motion_errors(frames, reconstructions[name])
     return {
-        "raw error": errors,
-        "regularity": {name: 1.0 - regularity_scores(values) for name, values in errors.items()},
-        "motion error": motion,
-        "motion regularity": {name: 1.0 - regularity_scores(values) for name, values in motion.items()},
+        kind: {name: score_from_errors(values, kind) for name, values in errors[ERROR_OF[kind]].items()}
+        for kind in SCORE_NAMES
     }
+
+
+def score_from_errors(errors: np.ndarray, kind: str) -> np.ndarray:
+    """The score ``kind`` of one video from its per-frame errors of kind ``ERROR_OF[kind]``.
+
+    The raw kinds are the errors as they are; the regularity kinds are 1 - s(t) of them
+    (:func:`labutils.video.regularity_scores`), normalised within the video. The one rule
+    for :func:`anomaly_scores` and the detectors of :mod:`labutils.video_detectors`.
+    """
+    if kind not in ERROR_OF:
+        raise ValueError(f"kind must be one of {list(ERROR_OF)}, got {kind!r}")
+    return errors if kind == ERROR_OF[kind] else 1.0 - regularity_scores(errors)
