@@ -25,6 +25,9 @@ CLIP_MEMORY_GB = {"float64_gb": 680 * 10 * 227 * 227 * 8 / 1e9, "uint8_gb": 34 *
 #: Chapter 6, exercise 1: the weights of the slides' model with plain 3x3 convolutions for the ConvLSTMs.
 CHANNELS_MODEL_WEIGHTS = 793_578
 CLIP_SHAPE = (227, 227, 10)
+#: Chapter 2, exercise 5: the pooling autoencoder's image, code and weights (3x3 kernels, 16 filters, 8 in the code).
+DIGIT_SHAPE, POOLING_CODE_SHAPE = (28, 28, 1), (7, 7, 8)
+POOLING_MODEL_WEIGHTS = (9 * 1 * 16 + 16) + 2 * (9 * 16 * 16 + 16) + (9 * 16 * 8 + 8) + (9 * 8 * 16 + 16) + (9 * 16 + 1)
 
 
 def _close(value: float, reference: float, tolerance: float) -> bool:
@@ -131,6 +134,59 @@ def check_clip_memory(float64_gb, uint8_gb) -> None:
     ))
 
 
+def _not_a_model(model) -> str | None:
+    """The message for an answer that is None or not a Keras model; None for a model."""
+    if model is None:
+        return NOT_ATTEMPTED
+    if not all(hasattr(model, name) for name in ("count_params", "input_shape", "output_shape", "layers")):
+        return (f"Not yet: the answer should be a Keras model (keras.Model(inputs, outputs)), got "
+                f"{_checks.shown(model)}.")
+    return None
+
+
+def _output_shapes(model) -> list[tuple]:
+    """The output shape (without the batch axis) of each of ``model``'s layers."""
+    shapes = []
+    for layer in model.layers:
+        try:
+            shapes.append(tuple(layer.output.shape[1:]))
+        except (AttributeError, ValueError):  # a layer never called, or called more than once
+            continue
+    return shapes
+
+
+def check_pooling_autoencoder(model) -> None:
+    """Chapter 2, exercise 5: the slides' convolutional autoencoder, with pooling and a 7x7x8 feature map as code."""
+    message = _not_a_model(model)
+    if message:
+        print(message)
+        return
+    dense = [name for name in _layer_names(model) if name == "Dense"]
+    last = model.layers[-1]
+    activation = getattr(getattr(last, "activation", None), "__name__", None)
+    if tuple(model.input_shape[1:]) != DIGIT_SHAPE:
+        message = (f"Not yet: the input has shape {tuple(model.input_shape[1:])}. Hint: one digit is a 28x28 image "
+                   "with one channel, keras.Input((28, 28, 1)).")
+    elif dense:
+        message = ("Not yet: the model has a Dense layer. Hint: this autoencoder's code is a small feature map, "
+                   "the output of a Conv2D, so every layer is a convolution, a pooling or an upsampling.")
+    elif POOLING_CODE_SHAPE not in _output_shapes(model):
+        message = ("Not yet: no layer outputs a 7x7x8 feature map. Hint: two MaxPooling2D(2) take 28 to 14 to 7, "
+                   "and the code is a Conv2D with 8 filters and padding='same'.")
+    elif tuple(model.output_shape[1:]) != DIGIT_SHAPE:
+        message = (f"Not yet: the output has shape {tuple(model.output_shape[1:])}. Hint: two UpSampling2D(2) take "
+                   "7 back to 28, and the last Conv2D has a single filter and padding='same'.")
+    elif activation != "sigmoid":
+        message = (f"Not yet: the last layer's activation is {activation}. Hint: pixels lie in [0, 1], and so "
+                   "should the output.")
+    elif model.count_params() != POOLING_MODEL_WEIGHTS:
+        message = (f"Almost: the shapes are right, but the model has {model.count_params():,} weights. Hint: every "
+                   "Conv2D has 3x3 kernels, 16 filters except the code's 8 and the output's 1.")
+    else:
+        message = CORRECT
+    print(message)
+
+
 def _layer_names(model) -> list[str]:
     """The class names of ``model``'s layers, those inside a ``TimeDistributed`` wrapper included."""
     names = []
@@ -143,12 +199,9 @@ def _layer_names(model) -> list[str]:
 
 def check_channels_model(model) -> None:
     """Chapter 6, exercise 1: the slides' clip model, the ten frames as the channels of one image."""
-    if model is None:
-        print(NOT_ATTEMPTED)
-        return
-    if not all(hasattr(model, name) for name in ("count_params", "input_shape", "output_shape", "layers")):
-        print(f"Not yet: the answer should be a Keras model (keras.Model(inputs, outputs)), got "
-              f"{_checks.shown(model)}.")
+    message = _not_a_model(model)
+    if message:
+        print(message)
         return
     recurrent = sorted({name for name in _layer_names(model) if "LSTM" in name or name == "TimeDistributed"})
     if tuple(model.input_shape[1:]) != CLIP_SHAPE:

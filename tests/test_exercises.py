@@ -89,3 +89,37 @@ def test_channels_model(capsys):
     assert "channels of one 227x227" in printed(capsys, check, keras.Model(*(
         lambda x: (x, layers.Dense(3)(x)))(keras.Input((10, 227, 227)))))
     assert "should be a Keras model" in printed(capsys, check, "model")
+
+
+def pooling_model(filters: int = 16, code_filters: int = 8, pools: int = 2, dense: bool = False,
+                  output: str = "sigmoid") -> keras.Model:
+    image = keras.Input(exercises.DIGIT_SHAPE)
+    hidden = image
+    for _ in range(pools):
+        hidden = layers.MaxPooling2D(2)(layers.Conv2D(filters, 3, padding="same", activation="relu")(hidden))
+    hidden = layers.Conv2D(code_filters, 3, padding="same", activation="relu")(hidden)
+    if dense:
+        hidden = layers.Reshape((7, 7, 8))(layers.Dense(7 * 7 * 8)(layers.Flatten()(hidden)))
+    for _ in range(pools):
+        hidden = layers.Conv2D(filters, 3, padding="same", activation="relu")(layers.UpSampling2D(2)(hidden))
+    return keras.Model(image, layers.Conv2D(1, 3, padding="same", activation=output)(hidden))
+
+
+def test_pooling_autoencoder(capsys):
+    check = exercises.check_pooling_autoencoder
+    assert "Not attempted" in printed(capsys, check, None)
+    assert printed(capsys, check, pooling_model()).strip() == "Correct!"
+    assert exercises.POOLING_MODEL_WEIGHTS == pooling_model().count_params() == 7273
+    assert "Almost" in printed(capsys, check, pooling_model(filters=32))
+    assert "no layer outputs a 7x7x8" in printed(capsys, check, pooling_model(code_filters=4))
+    assert "Dense layer" in printed(capsys, check, pooling_model(dense=True))
+    assert "activation is relu" in printed(capsys, check, pooling_model(output="relu"))
+    flat = keras.Model(*(lambda x: (x, layers.Dense(3)(x)))(keras.Input((784,))))
+    assert "input has shape (784,)" in printed(capsys, check, flat)
+    one_pool = pooling_model(pools=1, code_filters=8)
+    assert "no layer outputs a 7x7x8" in printed(capsys, check, one_pool)
+    image = keras.Input(exercises.DIGIT_SHAPE)
+    code = layers.Conv2D(8, 3, padding="same")(layers.MaxPooling2D(4)(image))
+    half = keras.Model(image, layers.Conv2D(1, 3, padding="same", activation="sigmoid")(layers.UpSampling2D(2)(code)))
+    assert "output has shape (14, 14, 1)" in printed(capsys, check, half)
+    assert "should be a Keras model" in printed(capsys, check, [1, 2])

@@ -120,3 +120,20 @@ def test_no_decimal_results_typed_into_prose(path):
                 assert re.search(r"\(\d{4}\)|et al\.|published|paper", line), (
                     f"{path.name}, cell {index}: {number} typed into prose without a citation: {line.strip()[:90]}"
                 )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_every_lab_has_a_checked_exercise(path):
+    """A cell where the student writes an answer and calls a checker, which the solution also calls."""
+    from labutils import exercises as checkers
+
+    notebook = read(path)
+    called = r"exercises\.(check_\w+)\("
+    answers = [re.search(called, cell.source).group(1) for cell in notebook.cells
+               if cell.cell_type == "code" and not is_solution_cell(cell) and re.search(called, cell.source)]
+    assert answers, f"{path.name}: no exercise with a check (a visible cell calling labutils.exercises.check_...)"
+    for name in answers:
+        assert callable(getattr(checkers, name, None)), f"{path.name}: labutils.exercises has no {name}"
+        assert any(is_solution_cell(cell) and f"exercises.{name}(" in cell.source for cell in notebook.cells), (
+            f"{path.name}: no solution calls exercises.{name}, so the reference answer is never checked"
+        )
