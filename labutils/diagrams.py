@@ -27,7 +27,7 @@ from labutils.diagrams_video import (  # noqa: F401
     spatiotemporal_layer_table,
     spatiotemporal_layers,
 )
-from labutils.plot_style import ANOMALY_COLOUR, ERROR_COLOUR, NORMAL_COLOUR, finish
+from labutils.plot_style import ANOMALY_COLOUR, ERROR_COLOUR, MAX_WIDTH_INCHES, NORMAL_COLOUR, finish, styled
 from labutils.plotting import plot_autoencoder_diagram
 
 
@@ -38,6 +38,7 @@ def _arrow(axis: Axes, start, end, colour: str = "black", width: float = 1.2, st
 # --------------------------------------------------------------------------- chapter 1
 
 
+@styled
 def anomaly_types(seed: int = 0) -> Figure:
     """Point, contextual and collective anomalies on small generated data, one panel each (chapter 1).
 
@@ -47,15 +48,15 @@ def anomaly_types(seed: int = 0) -> Figure:
     ordinary value between beats.
     """
     rng = np.random.default_rng(seed)
-    figure, (point_axis, context_axis, collective_axis) = plt.subplots(1, 3, figsize=(9, 3.3))
+    figure, (point_axis, context_axis, collective_axis) = plt.subplots(1, 3, figsize=(MAX_WIDTH_INCHES, 3.4))
     arrow = {"arrowstyle": "->", "color": "black"}
 
     normal = np.concatenate([rng.normal(centre, 0.35, size=(80, 2)) for centre in ((1.0, 1.0), (3.2, 2.8))])
     outliers = np.array([[3.7, 0.6], [0.5, 3.2]])
     point_axis.scatter(*normal.T, s=6, color=NORMAL_COLOUR, label="normal")
     point_axis.scatter(*outliers.T, s=50, marker="x", linewidths=2, color=ANOMALY_COLOUR, label="point anomaly")
-    point_axis.annotate("anomaly", outliers[0], outliers[0] + [-1.3, 0.55], fontsize=9, arrowprops=arrow)
-    point_axis.annotate("anomaly", outliers[1], outliers[1] + [0.45, 0.5], fontsize=9, arrowprops=arrow)
+    point_axis.annotate("anomaly", outliers[0], outliers[0] + [-1.3, 0.55], arrowprops=arrow)
+    point_axis.annotate("anomaly", outliers[1], outliers[1] + [0.45, 0.5], arrowprops=arrow)
     point_axis.set(title="Point anomalies", xlabel="feature 1", ylabel="feature 2", xlim=(-0.2, 4.6), ylim=(-0.2, 4.2))
 
     months = np.arange(36)
@@ -66,10 +67,10 @@ def anomaly_types(seed: int = 0) -> Figure:
     context_axis.axhline(temperature[july], color="grey", linestyle=":", linewidth=1)
     context_axis.scatter([july], [temperature[july]], s=60, marker="x", linewidths=2, color=ANOMALY_COLOUR,
                          zorder=3, label="contextual anomaly")
-    context_axis.annotate("cold for a July,\nnormal for a January", (july, temperature[july]), (1, 22.5),
-                          fontsize=9, va="center", arrowprops=arrow)
-    context_axis.set(title="Contextual anomaly", xlabel="month", ylabel="temperature (°C)", ylim=(0, 26),
-                     xticks=[0, 6, 12, 18, 24, 30], xticklabels=["Jan", "Jul", "Jan", "Jul", "Jan", "Jul"])
+    context_axis.annotate("cold for July,\nnormal for\nJanuary", (july, temperature[july]), (1, 22),
+                          va="center", arrowprops=arrow)
+    context_axis.set(title="Contextual anomaly", xlabel="month (3 years)", ylabel="temperature (°C)",
+                     ylim=(0, 26), xticks=[6, 18, 30], xticklabels=["Jul", "Jul", "Jul"])
 
     samples = np.arange(600)
     beats = np.arange(25, 600, 50)
@@ -79,8 +80,8 @@ def anomaly_types(seed: int = 0) -> Figure:
     signal = np.where(gap, 0.0, signal) + rng.normal(0, 0.015, len(samples))
     collective_axis.plot(samples, signal, color=NORMAL_COLOUR, linewidth=0.8)
     collective_axis.axvspan(260, 360, color=ERROR_COLOUR, alpha=0.5, label="collective anomaly")
-    collective_axis.annotate("each value is normal,\ntogether they are not", (310, 0.05), (20, 1.5),
-                             fontsize=9, va="center", arrowprops=arrow)
+    collective_axis.annotate("each value is\nnormal, together\nthey are not", (310, 0.05), (20, 1.45),
+                             va="center", arrowprops=arrow)
     collective_axis.set(title="Collective anomaly", xlabel="sample", ylabel="amplitude", ylim=(-0.4, 1.85))
     for axis in figure.axes:
         axis.grid(True, alpha=0.3)
@@ -102,6 +103,7 @@ def deep_autoencoder_sizes() -> list[int]:
     return [int(np.prod(model.input.shape[1:])), *dense]
 
 
+@styled
 def autoencoder_diagram() -> Figure:
     """The deep autoencoder as encoder → code → decoder, its sizes read from its builder (chapter 2).
 
@@ -110,12 +112,12 @@ def autoencoder_diagram() -> Figure:
     """
     sizes = deep_autoencoder_sizes()
     figure = plot_autoencoder_diagram(sizes, title="The deep autoencoder of chapter 2 (numbers per layer)")
-    figure.set_size_inches(8.5, 3.1)  # narrower than the notebook's: the page's column is narrow
+    figure.set_size_inches(MAX_WIDTH_INCHES, 3.3)
     axis = figure.axes[0]
-    axis.text(0, -0.74, "input $x$", ha="center", va="center", fontsize=10)
-    axis.text(len(sizes) - 1, -0.74, r"output $\hat{x}$", ha="center", va="center", fontsize=10)
+    axis.text(0, -0.74, "input $x$", ha="center", va="center")
+    axis.text(len(sizes) - 1, -0.74, r"output $\hat{x}$", ha="center", va="center")
     axis.text((len(sizes) - 1) / 2, -0.74, r"trained to make $\hat{x}$ close to $x$: loss = mean of $(x - \hat{x})^2$",
-              ha="center", va="center", fontsize=10, color="dimgrey")
+              ha="center", va="center", color="dimgrey")
     axis.set_ylim(-0.85, 0.75)
     return finish(figure)
 
@@ -140,6 +142,7 @@ def pca_reconstructions(images: np.ndarray, train_images: np.ndarray, code_size:
     return codes, pca.inverse_transform(codes).reshape(images.shape)
 
 
+@styled
 def bottleneck_reconstructions(code_sizes: tuple[int, ...] = (3, 30), examples: int = 8) -> Figure:
     """What a bottleneck keeps: digits, their codes and reconstructions at small and large codes (chapter 2).
 
@@ -156,7 +159,7 @@ def bottleneck_reconstructions(code_sizes: tuple[int, ...] = (3, 30), examples: 
     (x_train, _), (x_test, y_test) = read_mnist_npz(shipped_file(MNIST_SUBSET))
     shown = np.array([np.flatnonzero(y_test == digit)[0] for digit in range(min(examples, 10))])
     ratios = [1.0] + [0.28, 1.0] * len(code_sizes)
-    figure, axes = plt.subplots(len(ratios), len(shown), figsize=(0.85 * len(shown) + 1.6, 0.85 * sum(ratios) + 0.7),
+    figure, axes = plt.subplots(len(ratios), len(shown), figsize=(MAX_WIDTH_INCHES, 0.58 * sum(ratios) + 0.9),
                                 gridspec_kw={"height_ratios": ratios}, squeeze=False)
     rows = [("input\n784 pixels", x_test[shown], None)]
     for size in code_sizes:
@@ -173,7 +176,6 @@ def bottleneck_reconstructions(code_sizes: tuple[int, ...] = (3, 30), examples: 
                 axis.imshow(np.clip(value, 0, 1), cmap="gray", vmin=0, vmax=1)
             axis.set_xticks([])
             axis.set_yticks([])
-        row_axes[0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=10)
-    figure.suptitle("What a bottleneck keeps\n(PCA standing in for a linear autoencoder: no network trained)",
-                    fontsize=11)
+        row_axes[0].set_ylabel(label, rotation=0, ha="right", va="center")
+    figure.suptitle("What a bottleneck keeps\n(PCA standing in for a linear autoencoder: no network trained)")
     return finish(figure)

@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Polygon, Rectangle
 
-from labutils.plot_style import ANOMALY_COLOUR, ERROR_COLOUR, NORMAL_COLOUR, finish
+from labutils.plot_style import ANOMALY_COLOUR, ERROR_COLOUR, MAX_WIDTH_INCHES, NORMAL_COLOUR, finish, styled
 
 #: Colours of the layer kinds in :func:`spatiotemporal_layers` (the code keeps ANOMALY_COLOUR).
 LAYER_COLOURS = {"Input": "lightgrey", "Conv2D": NORMAL_COLOUR, "ConvLSTM2D": "tab:orange",
@@ -46,7 +46,7 @@ def _draw_plane(axis: Axes, origin, cells: int, size: float, label: str, marked:
                   color="grey", linewidth=0.5)
         axis.plot(*np.array([_plane_point(origin, 0, line, size), _plane_point(origin, cells, line, size)]).T,
                   color="grey", linewidth=0.5)
-    axis.text(*(_plane_point(origin, cells / 2, 0, size) - [0, 0.2]), label, ha="center", va="top", fontsize=10)
+    axis.text(*(_plane_point(origin, cells / 2, 0, size) - [0, 0.2]), label, ha="center", va="top")
 
 
 def _draw_fc_lstm(axis: Axes) -> None:
@@ -55,13 +55,13 @@ def _draw_fc_lstm(axis: Axes) -> None:
     for step, centre in zip(("t-1", "t", "t+1"), centres):
         axis.add_patch(FancyBboxPatch((centre - 1.1, 3.0), 2.2, 1.5, boxstyle="round,pad=0.05",
                                       facecolor="#fdebd0", edgecolor="black"))
-        axis.text(centre, 4.15, "LSTM", ha="center", va="center", fontsize=10)
+        axis.text(centre, 4.15, "LSTM", ha="center", va="center")
         unit_x = centre + (np.arange(units) - (units - 1) / 2) * 0.36
         axis.scatter(unit_x, np.full(units, 3.45), s=40, facecolor="white", edgecolor="black", zorder=3)
         input_x = centre + (np.arange(inputs) - (inputs - 1) / 2) * 0.27
         for x in input_x:
             axis.add_patch(Rectangle((x - 0.11, 1.0), 0.22, 0.22, facecolor=NORMAL_COLOUR, alpha=0.7))
-        axis.text(centre, 0.8, f"$x_{{{step}}}$", ha="center", va="top", fontsize=11)
+        axis.text(centre, 0.8, f"$x_{{{step}}}$", ha="center", va="top")
         if step == "t":  # every input number reaches every unit: a full matrix
             for x in input_x:
                 for u in unit_x:
@@ -69,16 +69,16 @@ def _draw_fc_lstm(axis: Axes) -> None:
         else:
             _arrow(axis, (centre, 1.27), (centre, 2.95), colour="grey")
         _arrow(axis, (centre, 4.58), (centre, 5.4))
-        axis.text(centre, 5.45, f"$h_{{{step}}}$", ha="center", va="bottom", fontsize=11)
+        axis.text(centre, 5.45, f"$h_{{{step}}}$", ha="center", va="bottom")
     for left, right in itertools.pairwise(centres):
         _arrow(axis, (left + 1.15, 3.95), (right - 1.15, 3.95))
         _arrow(axis, (left + 1.15, 3.35), (right - 1.15, 3.35))
-        axis.text((left + right) / 2, 4.02, "$c$", ha="center", va="bottom", fontsize=11)
-        axis.text((left + right) / 2, 3.28, "$h$", ha="center", va="top", fontsize=11)
+        axis.text((left + right) / 2, 4.02, "$c$", ha="center", va="bottom")
+        axis.text((left + right) / 2, 3.28, "$h$", ha="center", va="top")
     axis.text(5.0, -0.6, "each $x$: a frame flattened to a vector, joined to every unit\nby full weight matrices "
-              "(drawn for $x_t$)", ha="center", va="center", fontsize=9.5, color="dimgrey")
+              "(drawn for $x_t$)", ha="center", va="center", color="dimgrey")
     axis.set(xlim=(0.3, 9.7), ylim=(-1.0, 6.1))
-    axis.set_title("Fully connected LSTM: vectors", fontsize=12)
+    axis.set_title("Fully connected LSTM: vectors")
     axis.axis("off")
 
 
@@ -98,13 +98,14 @@ def _draw_convlstm(axis: Axes) -> None:
     start = _plane_point(origins["X_{t-1}"], 3.3, 6, size) + np.array([0, 0.08])  # straight up, beside the label
     _arrow(axis, start, (start[0], origins["H_{t-1}"][1] - 0.05), colour="grey")
     axis.text(5.0, -0.6, "inputs and states stay images; a cell of $\\mathcal{H}_t$ sees the 3×3\nneighbourhood of "
-              "its place in $\\mathcal{X}_t$ and in $\\mathcal{H}_{t-1}$", ha="center", va="center", fontsize=9.5,
+              "its place in $\\mathcal{X}_t$ and in $\\mathcal{H}_{t-1}$", ha="center", va="center",
               color="dimgrey")
     axis.set(xlim=(0.0, 10.0), ylim=(-1.0, 6.1))
-    axis.set_title("ConvLSTM: images, 3×3 convolutions", fontsize=12)
+    axis.set_title("ConvLSTM: images, 3×3 convolutions")
     axis.axis("off")
 
 
+@styled
 def lstm_and_convlstm() -> Figure:
     """A fully connected LSTM chain beside a ConvLSTM cell's neighbourhood (chapter 5).
 
@@ -113,7 +114,7 @@ def lstm_and_convlstm() -> Figure:
     images, and one cell of the new state is computed from the 3x3 neighbourhood of the
     same place in the input and in the previous state (the kernel size of the lab's model).
     """
-    figure, (fc_axis, conv_axis) = plt.subplots(1, 2, figsize=(10, 4.2))
+    figure, (fc_axis, conv_axis) = plt.subplots(2, 1, figsize=(MAX_WIDTH_INCHES, 8.4))
     _draw_fc_lstm(fc_axis)
     _draw_convlstm(conv_axis)
     return finish(figure)
@@ -166,6 +167,7 @@ def shape_label(shape: tuple[int, ...]) -> str:
     return "×".join(str(size) for size in shape)
 
 
+@styled
 def spatiotemporal_layers(profile: str = "full") -> Figure:
     """The spatio-temporal autoencoder's layers drawn with their output shapes (chapter 5).
 
@@ -178,7 +180,7 @@ def spatiotemporal_layers(profile: str = "full") -> Figure:
     table = spatiotemporal_layer_table(profile)
     largest = max(entry["shape"][1] for entry in table)
     most_channels = max(entry["shape"][3] for entry in table)
-    figure, axis = plt.subplots(figsize=(8.5, 6.4))
+    figure, axis = plt.subplots(figsize=(MAX_WIDTH_INCHES, 7.2))
     spacing = 1.0
     for position, entry in enumerate(table):
         _, height, _, channels = entry["shape"]
@@ -190,26 +192,27 @@ def spatiotemporal_layers(profile: str = "full") -> Figure:
             colour = LAYER_COLOURS["Input"]  # the reconstruction, like the input
         axis.add_patch(FancyBboxPatch((-block_width / 2, y - block_height / 2), block_width, block_height,
                                       boxstyle="round,pad=0.02", facecolor=colour, edgecolor="black", alpha=0.85))
-        axis.text(-1.45, y, _layer_label(entry).replace("\n", "  ", 1), ha="right", va="center", fontsize=10)
-        axis.text(1.45, y, shape_label(entry["shape"]), ha="left", va="center", fontsize=10)
+        axis.text(-1.45, y, _layer_label(entry), ha="right", va="center")
+        axis.text(1.3, y, shape_label(entry["shape"]), ha="left", va="center")
         if position:
             _arrow(axis, (0, y + spacing - 0.36), (0, y + 0.36), colour="grey")
     parts = [entry["part"] for entry in table]
     for part in dict.fromkeys(parts[1:]):  # in order, once each
         members = [index for index, name in enumerate(parts) if name == part]
         top, bottom = -members[0] * spacing + 0.3, -members[-1] * spacing - 0.3
-        axis.plot([3.05, 3.15, 3.15, 3.05], [top, top, bottom, bottom], color="black", linewidth=0.8)
+        axis.plot([3.6, 3.7, 3.7, 3.6], [top, top, bottom, bottom], color="black", linewidth=0.8)
         per_frame = "\n(each frame)" if part.startswith("spatial") else ""
-        axis.text(3.3, (top + bottom) / 2, part + per_frame, ha="left", va="center", fontsize=10)
+        axis.text(3.85, (top + bottom) / 2, part + per_frame, ha="left", va="center")
     weights = sum(entry["weights"] for entry in table)
     clip = table[0]["shape"]
-    axis.set(xlim=(-4.6, 5.0), ylim=(-(len(table) - 1) * spacing - 0.5, 0.5))
+    axis.set(xlim=(-4.4, 6.4), ylim=(-(len(table) - 1) * spacing - 0.5, 0.5))
     axis.set_title(f"The spatio-temporal autoencoder as labutils builds it ({profile} profile):\n"
-                   f"clips of {clip[0]} frames of {clip[1]}×{clip[2]} pixels, {weights:,} weights", fontsize=11)
+                   f"clips of {clip[0]} frames of {clip[1]}×{clip[2]} pixels, {weights:,} weights")
     axis.axis("off")
     return finish(figure)
 
 
+@styled
 def regularity_example(frames: int = 200, anomalous: tuple[int, int] = (120, 160), seed: int = 0) -> Figure:
     """A regularity curve with its annotated anomalous interval, on generated errors (chapter 5).
 
@@ -231,7 +234,7 @@ def regularity_example(frames: int = 200, anomalous: tuple[int, int] = (120, 160
     errors = np.clip(errors, 1e-4, None)
     regularity = regularity_scores(errors)
     shown = steps + 1  # frames numbered from 1, as the lab's plots do
-    figure, (error_axis, regularity_axis) = plt.subplots(2, 1, figsize=(8.5, 4.4), sharex=True)
+    figure, (error_axis, regularity_axis) = plt.subplots(2, 1, figsize=(MAX_WIDTH_INCHES, 4.2), sharex=True)
     for axis, values, label in ((error_axis, errors, "frame error $e(t)$"), (regularity_axis, regularity,
                                                                               "regularity $s(t)$")):
         axis.fill_between(shown, 0, 1, where=inside, color=ERROR_COLOUR, alpha=0.5, step="mid",
@@ -240,10 +243,10 @@ def regularity_example(frames: int = 200, anomalous: tuple[int, int] = (120, 160
         axis.set_ylabel(label)
         axis.grid(True, alpha=0.3)
     error_axis.set_title("Generated errors of one made-up test video (not a lab result)")
-    error_axis.legend(loc="upper left", fontsize="small")
+    error_axis.legend(loc="upper left")
     lowest = int(np.argmin(regularity))
     regularity_axis.annotate(f"annotated anomalous interval:\nframes {start + 1}–{stop}", (shown[lowest],
-                             regularity[lowest]), (shown[lowest] + 25, regularity[lowest] + 0.05), fontsize=9,
+                             regularity[lowest]), (shown[lowest] + 25, regularity[lowest] + 0.05),
                              arrowprops={"arrowstyle": "->", "color": "black"})
     regularity_axis.set(xlabel="frame", xlim=(1, frames), ylim=(min(0.0, regularity.min() - 0.05), 1.05))
     return finish(figure)

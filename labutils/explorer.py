@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from labutils import _checks, metrics
-from labutils.plot_style import ANOMALY_COLOUR, NORMAL_COLOUR, finish
+from labutils.plot_style import ANOMALY_COLOUR, NORMAL_COLOUR, finish, panel_grid, styled
 
 COLUMNS = ["threshold", "flagged", "true positives", "false positives", "false negatives", "true negatives",
            "precision", "recall"]
@@ -59,12 +58,13 @@ def threshold_table(sets, thresholds) -> pd.DataFrame:
     return table.astype({column: int for column in COLUMNS[1:6]})
 
 
+@styled
 def plot_thresholds(sets, thresholds, examples: str = "beats") -> Figure:
     """Histograms of the normal and anomalous errors, one panel per set, with each threshold marked."""
     sets, thresholds = checked_sets(sets), checked_thresholds(thresholds)
     examples = _checks.text("examples", examples)
-    figure, axes = plt.subplots(1, len(sets), figsize=(5.5 * len(sets), 3.6), squeeze=False)
-    for axis, (set_name, (is_anomaly, errors)) in zip(axes[0], sets.items()):
+    figure, axes = panel_grid(len(sets), 3.0, columns=1)
+    for axis, (set_name, (is_anomaly, errors)) in zip(axes, sets.items()):
         bins = np.histogram_bin_edges(np.r_[errors, list(thresholds.values())], bins=40)
         axis.hist(errors[~is_anomaly], bins=bins, alpha=0.6, color=NORMAL_COLOUR,
                   label=f"normal ({np.count_nonzero(~is_anomaly)})")
@@ -73,7 +73,7 @@ def plot_thresholds(sets, thresholds, examples: str = "beats") -> Figure:
         for (name, value), style in zip(thresholds.items(), ("-", "--", ":", "-.")):
             axis.axvline(value, color="black", linestyle=style, label=f"{name}: {value:.3f}")
         axis.set(title=f"{set_name} {examples}", xlabel="reconstruction error", ylabel=examples)
-    axes[0][0].legend(fontsize="small")
+    figure.legend(*axes[0].get_legend_handles_labels(), loc="upper center", ncol=2, bbox_to_anchor=(0.5, 0.0))
     return finish(figure)
 
 

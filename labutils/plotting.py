@@ -17,7 +17,17 @@ from matplotlib.figure import Figure
 from sklearn import metrics
 
 from labutils import _checks
-from labutils.plot_style import ANOMALY_COLOUR, ERROR_COLOUR, NORMAL_COLOUR, finish, panel_count
+from labutils.plot_style import (  # noqa: F401 (STYLE: the notebooks apply it to their own figures)
+    ANOMALY_COLOUR,
+    ERROR_COLOUR,
+    MAX_WIDTH_INCHES,
+    NORMAL_COLOUR,
+    STYLE,
+    finish,
+    panel_count,
+    panel_grid,
+    styled,
+)
 from labutils.plotting_images import plot_codes_3d, plot_error_vs_code_size, plot_image_rows  # noqa: F401
 from labutils.plotting_video import (  # noqa: F401
     plot_error_heatmaps,
@@ -26,11 +36,12 @@ from labutils.plotting_video import (  # noqa: F401
     save_inference_gif,
 )
 
+@styled
 def plot_beats(beats_by_title: dict[str, np.ndarray], ylabel: str = "amplitude") -> Figure:
     """Plot a few signals side by side, one panel per title, e.g. a normal and an abnormal beat."""
     panels = panel_count(beats_by_title, "beats_by_title")
-    figure, axes = plt.subplots(1, panels, figsize=(5 * panels, 3.2), sharey=True, squeeze=False)
-    for axis, (title, beats) in zip(axes[0], beats_by_title.items()):
+    figure, axes = panel_grid(panels, 3.0, sharey=True)
+    for axis, (title, beats) in zip(axes, beats_by_title.items()):
         beats = np.atleast_2d(_checks.numbers(f"beats_by_title[{title!r}]", beats))
         if beats.ndim != 2:
             raise ValueError(f"beats_by_title[{title!r}] must be one beat or rows of beats, got shape {beats.shape}")
@@ -38,10 +49,12 @@ def plot_beats(beats_by_title: dict[str, np.ndarray], ylabel: str = "amplitude")
             axis.plot(beat, alpha=1.0 if len(beats) == 1 else 0.5)
         axis.set(title=title, xlabel="sample")
         axis.grid(True, alpha=0.3)
-    axes[0, 0].set_ylabel(ylabel)
+    for axis in axes[::2]:
+        axis.set_ylabel(ylabel)
     return finish(figure)
 
 
+@styled
 def plot_reconstructions(beats: np.ndarray, reconstructions: np.ndarray, titles: list[str]) -> Figure:
     """Plot beats with their reconstructions, the error between them shaded."""
     beats = np.atleast_2d(_checks.numbers("beats", beats))
@@ -49,19 +62,20 @@ def plot_reconstructions(beats: np.ndarray, reconstructions: np.ndarray, titles:
     if beats.shape != reconstructions.shape or beats.ndim != 2:
         raise ValueError(f"reconstructions must have the beats' shape {beats.shape}, got {reconstructions.shape}")
     titles = _checks.strings("titles", titles, count=len(beats), what="beat")
-    figure, axes = plt.subplots(1, len(beats), figsize=(5 * len(beats), 3.2), sharey=True, squeeze=False)
+    figure, axes = panel_grid(len(beats), 3.2, sharey=True)
     steps = np.arange(beats.shape[1])
-    for axis, beat, reconstruction, title in zip(axes[0], beats, reconstructions, titles):
+    for axis, beat, reconstruction, title in zip(axes, beats, reconstructions, titles):
         error = np.abs(beat - reconstruction).mean()
         axis.plot(steps, beat, color=NORMAL_COLOUR, label="input")
         axis.plot(steps, reconstruction, color=ANOMALY_COLOUR, label="reconstruction")
         axis.fill_between(steps, beat, reconstruction, color=ERROR_COLOUR, label="error")
         axis.set(title=f"{title}\nmean absolute error {error:.3f}", xlabel="sample")
         axis.grid(True, alpha=0.3)
-    axes[0, 0].legend(loc="lower right")
+    axes[0].legend(loc="lower right")
     return finish(figure)
 
 
+@styled
 def plot_error_histograms(
     normal_errors: np.ndarray,
     anomalous_errors: np.ndarray,
@@ -78,7 +92,7 @@ def plot_error_histograms(
     thresholds = {name: _checks.real(f"thresholds[{name!r}]", value) for name, value in (thresholds or {}).items()}
     if len(thresholds) > 4:
         raise ValueError(f"thresholds: at most 4 lines can be told apart, got {len(thresholds)}")
-    figure, axis = plt.subplots(figsize=(8, 3.6))
+    figure, axis = plt.subplots(figsize=(MAX_WIDTH_INCHES, 3.6))
     bins = np.histogram_bin_edges(np.concatenate([normal_errors, anomalous_errors]), bins=40)
     axis.hist(normal_errors, bins=bins, alpha=0.6, color=NORMAL_COLOUR, label=f"normal ({len(normal_errors)})")
     axis.hist(
@@ -91,6 +105,7 @@ def plot_error_histograms(
     return finish(figure)
 
 
+@styled
 def plot_training_histories(histories: dict[str, dict[str, list[float]]], examples: str = "normal examples") -> Figure:
     """Training and validation loss per epoch, one panel per model (``History`` objects or their ``.history``).
 
@@ -99,23 +114,24 @@ def plot_training_histories(histories: dict[str, dict[str, list[float]]], exampl
     """
     examples = _checks.text("examples", examples)
     panels = panel_count(histories, "histories")
-    figure, axes = plt.subplots(1, panels, figsize=(5 * panels, 3.2), squeeze=False)
-    for axis, (name, history) in zip(axes[0], histories.items()):
+    figure, axes = panel_grid(panels, 3.0)
+    for axis, (name, history) in zip(axes, histories.items()):
         history = getattr(history, "history", history)  # keras.callbacks.History or its dict
         if not isinstance(history, Mapping) or "loss" not in history:
             kind = type(history).__name__
             raise ValueError(f"histories[{name!r}] must be a History or a dict with 'loss', got a {kind}")
         for key in {"loss", "val_loss"} & set(history):  # a log axis drops zero, negative and NaN losses unsaid
             _checks.numbers(f"histories[{name!r}][{key!r}] (a log axis)", history[key], ndim=1, positive=True)
-        axis.plot(history["loss"], label=f"training ({examples})")
+        axis.plot(history["loss"], label="training")
         if "val_loss" in history:
-            axis.plot(history["val_loss"], label=f"validation ({examples})")
+            axis.plot(history["val_loss"], label="validation")
         axis.set(title=name, xlabel="epoch", ylabel="loss", yscale="log")
-        axis.legend()
         axis.grid(True, alpha=0.3)
+    axes[0].legend(title=examples)
     return finish(figure)
 
 
+@styled
 def plot_confusion_matrix(is_anomaly: np.ndarray, predicted: np.ndarray, title: str = "") -> Figure:
     """Confusion matrix with anomaly as the positive class (second row and column)."""
     is_anomaly = _checks.booleans("is_anomaly", is_anomaly)
@@ -129,6 +145,7 @@ def plot_confusion_matrix(is_anomaly: np.ndarray, predicted: np.ndarray, title: 
     return finish(figure)
 
 
+@styled
 def plot_roc_pr_curves(is_anomaly: np.ndarray, scores_by_model: dict[str, np.ndarray]) -> Figure:
     """ROC and precision-recall curves of several detectors, anomaly as the positive class."""
     is_anomaly = _checks.booleans("is_anomaly", is_anomaly)
@@ -138,19 +155,20 @@ def plot_roc_pr_curves(is_anomaly: np.ndarray, scores_by_model: dict[str, np.nda
         if np.shape(scores) != np.shape(is_anomaly):
             raise ValueError(f"{name}: need one score per example {np.shape(is_anomaly)}, got {np.shape(scores)}")
         _checks.numbers(f"scores_by_model[{name!r}]", scores, ndim=1)
-    figure, (roc_axis, pr_axis) = plt.subplots(1, 2, figsize=(11, 4.2))
+    figure, (roc_axis, pr_axis) = plt.subplots(2, 1, figsize=(MAX_WIDTH_INCHES, 6.4))
     for name, scores in scores_by_model.items():
         metrics.RocCurveDisplay.from_predictions(is_anomaly, scores, name=name, ax=roc_axis)
         metrics.PrecisionRecallDisplay.from_predictions(is_anomaly, scores, name=name, ax=pr_axis)
     roc_axis.plot([0, 1], [0, 1], color="grey", linestyle=":", label="chance")
-    roc_axis.set_title("ROC curve")
+    roc_axis.set(title="ROC curve", xlabel="false positive rate", ylabel="true positive rate (recall)")
     pr_axis.axhline(np.mean(is_anomaly), color="grey", linestyle=":", label="chance")
-    pr_axis.set_title("Precision-recall curve")
-    for axis in (roc_axis, pr_axis):
-        axis.legend(fontsize="small", loc="lower right" if axis is roc_axis else "lower left")
+    pr_axis.set(title="Precision-recall curve", xlabel="recall", ylabel="precision")
+    for axis in (roc_axis, pr_axis):  # beside the square axes, where nothing is drawn
+        axis.legend(loc="center left", bbox_to_anchor=(1.05, 0.5))
     return finish(figure)
 
 
+@styled
 def plot_decision_regions(
     score_functions: dict[str, Callable[[np.ndarray], np.ndarray] | object],
     points: np.ndarray,
@@ -177,8 +195,8 @@ def plot_decision_regions(
     grid_x, grid_y = np.meshgrid(np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution))
     grid = np.column_stack([grid_x.ravel(), grid_y.ravel()]).astype(np.float32)
     columns = panel_count(score_functions, "score_functions")
-    figure, axes = plt.subplots(1, columns, figsize=(4.2 * columns, 3.8), squeeze=False)
-    for axis, (name, score) in zip(axes[0], score_functions.items()):
+    figure, axes = panel_grid(columns, 3.0)
+    for axis, (name, score) in zip(axes, score_functions.items()):
         score = getattr(score, "score", score)  # a detector of the contract, or a function
         if not callable(score):
             raise ValueError(f"score_functions[{name!r}] must be a detector or a function of (n, 2) points, "
@@ -194,10 +212,11 @@ def plot_decision_regions(
         axis.scatter(*points[~is_anomaly].T, s=8, color=NORMAL_COLOUR, label="normal")
         axis.scatter(*points[is_anomaly].T, s=18, color=ANOMALY_COLOUR, marker="x", label="anomaly")
         axis.set(title=name, xticks=[], yticks=[])
-    axes[0, 0].legend(loc="lower left", fontsize="small")
+    axes[0].legend(loc="lower left")
     return finish(figure)
 
 
+@styled
 def plot_autoencoder_diagram(layer_sizes: list[int], code_index: int | None = None, title: str = "") -> Figure:
     """Draw an autoencoder as bars whose heights grow with the layers' sizes (chapter 2).
 
@@ -211,23 +230,24 @@ def plot_autoencoder_diagram(layer_sizes: list[int], code_index: int | None = No
     code_index = _checks.whole("code_index", code_index, 0, len(layer_sizes) - 1)
     heights = np.log2(np.asarray(layer_sizes, dtype=float) + 1)
     heights = 0.15 + 0.85 * heights / heights.max()
-    figure, axis = plt.subplots(figsize=(1.1 * len(layer_sizes) + 1.5, 3.4))
+    figure, axis = plt.subplots(figsize=(min(MAX_WIDTH_INCHES, 0.7 * len(layer_sizes) + 0.8), 3.0))
     for position, (size, height) in enumerate(zip(layer_sizes, heights)):
         colour = ANOMALY_COLOUR if position == code_index else NORMAL_COLOUR
         axis.add_patch(plt.Rectangle((position - 0.18, -height / 2), 0.36, height, color=colour, alpha=0.75))
-        axis.text(position, -height / 2 - 0.06, str(size), ha="center", va="top", fontsize=9)
+        axis.text(position, -height / 2 - 0.06, str(size), ha="center", va="top")
         if position:
             previous = heights[position - 1]
             axis.fill([position - 0.82, position - 0.18, position - 0.18, position - 0.82],
                       [-previous / 2, -height / 2, height / 2, previous / 2], color="grey", alpha=0.15)
-    axis.text(code_index / 2, 0.62, "encoder", ha="center", fontsize=11)
-    axis.text(code_index, 0.62, "code", ha="center", fontsize=11, color=ANOMALY_COLOUR)
-    axis.text((code_index + len(layer_sizes) - 1) / 2, 0.62, "decoder", ha="center", fontsize=11)
+    axis.text(code_index / 2, 0.62, "encoder", ha="center")
+    axis.text(code_index, 0.62, "code", ha="center", color=ANOMALY_COLOUR)
+    axis.text((code_index + len(layer_sizes) - 1) / 2, 0.62, "decoder", ha="center")
     axis.set(xlim=(-0.6, len(layer_sizes) - 0.4), ylim=(-0.75, 0.75), title=title)
     axis.axis("off")
     return finish(figure)
 
 
+@styled
 def plot_metrics_at_rates(table, metrics: tuple[str, ...] = ("precision", "recall", "pr_auc", "roc_auc")) -> Figure:
     """One panel per metric: each model's mean ± std over draws on each test set (chapter 3).
 
@@ -245,21 +265,25 @@ def plot_metrics_at_rates(table, metrics: tuple[str, ...] = ("precision", "recal
         raise ValueError(f"metrics must be columns of table, got {list(metrics)} (missing {missing})")
     sets = list(dict.fromkeys(table.index.get_level_values("test set")))
     rates = table[("anomaly rate", "mean")].groupby(level="test set", sort=False).mean()
-    labels = [f"{name}\n({rates[name]:.1%} anomalies)" for name in sets]
-    figure, axes = plt.subplots(1, len(metrics), figsize=(3.6 * len(metrics), 3.6), sharey=True, squeeze=False)
-    for axis, metric in zip(axes[0], metrics):
+    labels = [f"{rates[name]:.0%}" for name in sets]
+    figure, axes = panel_grid(len(metrics), 2.9, sharey=True)
+    for axis, metric in zip(axes, metrics):
         for model, rows in table.groupby(level="model", sort=False):
             rows = rows.droplevel("model").reindex(sets)
             axis.errorbar(np.arange(len(sets)), rows[(metric, "mean")], yerr=rows[(metric, "std")].fillna(0.0),
                           marker="o", capsize=3, label=model)
         axis.set(title=names.get(metric, metric), xticks=np.arange(len(sets)), ylim=(-0.02, 1.02))
-        axis.set_xticklabels(labels, fontsize=8)
+        axis.set_xticklabels(labels)
         axis.grid(True, alpha=0.3)
-    axes[0, 0].set_ylabel("mean ± std over draws")
-    axes[0, -1].legend(fontsize=7, loc="lower left")
+    for axis in axes[-2:]:
+        axis.set_xlabel("anomalies in the test set")
+    for axis in axes[::2]:
+        axis.set_ylabel("mean ± std")
+    figure.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=2, bbox_to_anchor=(0.5, 1.0))
     return finish(figure)
 
 
+@styled
 def plot_signal_detections(
     trace: np.ndarray,
     events: np.ndarray,
@@ -292,7 +316,8 @@ def plot_signal_detections(
     marked = np.zeros(len(trace), bool)
     for middle in middles[flagged]:
         marked[max(0, int(middle - step / 2)) : int(middle + step / 2)] = True
-    figure, (signal_axis, score_axis) = plt.subplots(2, 1, figsize=(12, 5), sharex=True, height_ratios=(3, 2))
+    figure, (signal_axis, score_axis) = plt.subplots(2, 1, figsize=(MAX_WIDTH_INCHES, 5), sharex=True,
+                                                     height_ratios=(3, 2))
     positions = np.arange(len(trace))
     signal_axis.plot(positions, trace, color=NORMAL_COLOUR, linewidth=0.8, label="signal")
     for number, (start, stop) in enumerate(np.asarray(events).reshape(-1, 2)):
@@ -301,12 +326,12 @@ def plot_signal_detections(
     signal_axis.fill_between(positions, 0, 0.07, where=marked, color="darkorange", step="mid",
                              transform=signal_axis.get_xaxis_transform(), label="flagged windows (middles)")
     signal_axis.set(title=title, ylabel="amplitude")
-    signal_axis.legend(loc="upper right", fontsize=8)
+    signal_axis.legend(loc="lower left", bbox_to_anchor=(0, 1.02), ncol=2, frameon=False)
     score_axis.plot(middles, scores, color="grey", linewidth=0.8, marker=".", markersize=3, label="window score")
     score_axis.plot(middles[flagged], scores[flagged], "o", color=ANOMALY_COLOUR, markersize=3, label="above threshold")
     score_axis.axhline(threshold, color="black", linestyle="--", label=f"threshold {threshold:.3f}")
     score_axis.set(xlabel="sample", ylabel="score")
-    score_axis.legend(loc="upper right", fontsize=8)
+    score_axis.legend(loc="upper right")
     for axis in (signal_axis, score_axis):
         axis.grid(True, alpha=0.3)
     if samples is not None:

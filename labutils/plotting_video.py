@@ -14,11 +14,12 @@ from matplotlib.figure import Figure
 
 from labutils import _checks
 from labutils.frames import as_unit_frames
-from labutils.plot_style import ERROR_COLOUR, NORMAL_COLOUR, finish, panel_count
+from labutils.plot_style import ERROR_COLOUR, MAX_WIDTH_INCHES, NORMAL_COLOUR, finish, panel_count, styled
 from labutils.plotting_images import plot_image_rows
 from labutils.video import example_frames
 
 
+@styled
 def plot_ucsd_examples(
     train_frames: Mapping[str, np.ndarray], test_frames: Mapping[str, np.ndarray], ground_truth: Mapping,
     masks: Mapping | None = None,
@@ -42,6 +43,7 @@ def _error_map(frames: np.ndarray, reconstructions: np.ndarray) -> np.ndarray:
     return (as_unit_frames(frames) - reconstructions) ** 2
 
 
+@styled
 def plot_error_heatmaps(
     frames: np.ndarray,
     reconstructions: np.ndarray,
@@ -66,24 +68,26 @@ def plot_error_heatmaps(
         labels = _checks.strings("labels", labels, count=len(frame_indices), what="frame")
     errors = _error_map(frames, reconstructions)
     top = max(float(errors[frame_indices].max()), 1e-6)
-    figure, axes = plt.subplots(3, len(frame_indices), figsize=(2.6 * len(frame_indices) + 1, 7.6), squeeze=False)
+    side = (MAX_WIDTH_INCHES - 2.2) / len(frame_indices)  # the row labels and the colour bar take the rest
+    figure, axes = plt.subplots(3, len(frame_indices), figsize=(MAX_WIDTH_INCHES, 3 * side + 0.9), squeeze=False)
     for column, index in enumerate(frame_indices):
         axes[0, column].imshow(frames[index], cmap="gray", vmin=0, vmax=255 if frames.dtype == np.uint8 else 1)
         axes[1, column].imshow(reconstructions[index], cmap="gray", vmin=0, vmax=1)
         image = axes[2, column].imshow(errors[index], cmap="inferno", vmin=0, vmax=top)
         if masks is not None and masks[index].any():
             axes[2, column].contour(masks[index], levels=[0.5], colors="cyan", linewidths=0.8)
-        axes[0, column].set_title(labels[column] if labels else f"frame {index + 1}", fontsize=9)
+        axes[0, column].set_title(labels[column] if labels else f"frame {index + 1}")
     for axis in axes.flat:
         axis.set_xticks([])
         axis.set_yticks([])
     for axis, label in zip(axes[:, 0], ("frame", "reconstruction", "squared error")):
         axis.set_ylabel(label)
-    figure.colorbar(image, ax=axes.ravel().tolist(), shrink=0.3, label="squared error")
+    figure.colorbar(image, ax=axes.ravel().tolist(), shrink=0.6, label="squared error")
     plt.close(figure)
     return figure
 
 
+@styled
 def plot_regularity(
     scores: dict[str, np.ndarray], ground_truth: dict[str, np.ndarray], columns: int = 2, ylabel: str = "regularity"
 ) -> Figure:
@@ -95,7 +99,7 @@ def plot_regularity(
             raise ValueError(f"ground_truth[{video!r}] must have one flag per score {np.shape(scores[video])}")
         _checks.numbers(f"scores[{video!r}]", scores[video], ndim=1)
         _checks.booleans(f"ground_truth[{video!r}]", ground_truth[video])
-    figure, axes = plt.subplots(rows, columns, figsize=(6 * columns, 2.4 * rows), squeeze=False, sharey=True)
+    figure, axes = plt.subplots(rows, columns, figsize=(MAX_WIDTH_INCHES, 2.2 * rows), squeeze=False, sharey=True)
     for axis, video in zip(axes.flat, videos):
         values, anomalous = np.asarray(scores[video]), np.asarray(ground_truth[video])
         frames = np.arange(1, len(values) + 1)
@@ -110,12 +114,12 @@ def plot_regularity(
         axis.set_ylabel(ylabel)
     for axis in axes[-1]:
         axis.set_xlabel("frame")
-    axes.flat[0].legend(loc="lower left", fontsize=8)
+    axes.flat[0].legend(loc="lower left")
     return finish(figure)
 
 
 GIF_GAP = 2  # pixels of white between the GIF's panels
-GIF_LABEL_HEIGHT = 16  # pixels of the strip that names the GIF's panels
+GIF_LABEL_PIXELS = 16  # pixels of the labels that name the GIF's panels, when it is shown at most 650 px wide
 GIF_COLOURS = 64  # one palette for a whole GIF
 
 
@@ -147,11 +151,13 @@ def save_inference_gif(
     gap = np.ones((*frames.shape[:2], GIF_GAP, 3))
     panels = np.concatenate([grey(unit_frames), gap, grey(reconstructions), gap, heat], axis=2)
     height, width = frames.shape[1:]
-    strip = Image.new("RGB", (panels.shape[2] * scale, GIF_LABEL_HEIGHT * scale), "white")
-    draw, font = ImageDraw.Draw(strip), ImageFont.load_default(size=11 * scale)
+    # a book column shows at most 650 px of it: wider GIFs get larger labels, which shrink to 16 px
+    label_px = round(GIF_LABEL_PIXELS * max(1.0, panels.shape[2] * scale / 650))
+    strip = Image.new("RGB", (panels.shape[2] * scale, round(label_px * 1.5)), "white")
+    draw, font = ImageDraw.Draw(strip), ImageFont.load_default(size=label_px)
     for panel, label in enumerate(("frame", "reconstruction", "error")):
         centre = (panel * (width + GIF_GAP) + width / 2) * scale
-        draw.text((centre, GIF_LABEL_HEIGHT * scale / 2), label, fill="black", font=font, anchor="mm")
+        draw.text((centre, strip.height / 2), label, fill="black", font=font, anchor="mm")
     images = []
     for panel in panels:
         image = Image.new("RGB", (strip.width, strip.height + height * scale), "white")

@@ -50,7 +50,7 @@ def test_anomaly_types_three_panels_of_the_three_kinds():
     point, context, collective = visible_axes(figure)
     assert [axis.get_title() for axis in (point, context, collective)] == [
         "Point anomalies", "Contextual anomaly", "Collective anomaly"]
-    assert [axis.get_xlabel() for axis in (point, context, collective)] == ["feature 1", "month", "sample"]
+    assert [axis.get_xlabel() for axis in (point, context, collective)] == ["feature 1", "month (3 years)", "sample"]
     normal, anomalies = (collection.get_offsets() for collection in point.collections)
     distances = np.linalg.norm(anomalies[:, None] - normal[None], axis=-1)
     assert distances.min() > 0.5  # the point anomalies lie apart from every normal point

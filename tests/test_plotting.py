@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from labutils import plotting, plotting_video
+from labutils import diagrams, diagrams_video, explorer, plot_style, plotting, plotting_video
 
 RNG = np.random.default_rng(0)
 BEATS = RNG.normal(size=(4, 140))
@@ -41,10 +43,46 @@ def panels(figure: Figure) -> int:
     ],
 )
 def test_figures_have_their_panels_and_are_closed(make, expected_panels):
+    """Each figure also fits the book's column at its own size with text no smaller than the book's small print."""
     figure = make()
     assert isinstance(figure, Figure)
     assert panels(figure) == expected_panels
     assert figure.number not in plt.get_fignums()  # closed: shown once in a notebook, no pile-up
+    assert_legible(figure)
+
+
+def assert_legible(figure: Figure) -> None:
+    """At most 6.5 inches (650 px as a notebook shows it) wide, with no text under 11 points."""
+    from PIL import Image
+
+    assert plot_style.smallest_text(figure) >= plot_style.SMALLEST_POINTS
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")  # as IPython's inline backend draws it
+    width = Image.open(buffer).width
+    assert width <= plot_style.MAX_WIDTH_INCHES * plot_style.DPI + 10, f"{width} px wide"
+
+
+@pytest.mark.parametrize("make", [
+    diagrams.anomaly_types, diagrams.autoencoder_diagram, lambda: diagrams.bottleneck_reconstructions(examples=8),
+    diagrams_video.lstm_and_convlstm, diagrams_video.spatiotemporal_layers, diagrams_video.regularity_example,
+    lambda: plotting.plot_decision_regions({"a": lambda x: x[:, 0], "b": lambda x: x[:, 1], "c": lambda x: -x[:, 0]},
+                                           RNG.normal(size=(20, 2)), np.arange(20) < 3),
+    lambda: plotting.plot_image_rows({"frames": RNG.random((10, 64, 64))}, titles=[str(n) for n in range(10)]),
+    lambda: explorer.plot_thresholds({"validation": (LABELS, SCORES), "test": (LABELS, SCORES)},
+                                     {"mean + std": 0.5, "99th percentile": 0.8}),
+])
+def test_every_course_figure_is_legible(make):
+    assert_legible(make())
+
+
+def test_smallest_text_sees_every_visible_text():
+    figure, axis = plt.subplots()
+    axis.set_title("big", fontsize=20)
+    axis.text(0, 0, "tiny", fontsize=4)
+    assert plot_style.smallest_text(figure) == 4
+    axis.set_visible(False)
+    assert plot_style.smallest_text(figure) == np.inf
+    plt.close(figure)
 
 
 def test_reconstruction_titles_carry_the_error():
@@ -79,9 +117,10 @@ def test_inference_gif_has_one_image_per_frame(tmp_path):
     path = plotting.save_inference_gif(tmp_path / "inference.gif", FRAMES, FRAMES / 255.0 * 0.5, scale=2)
     with Image.open(path) as gif:
         assert gif.n_frames == 3
-        # three panels and two 2-pixel gaps, under a strip that names them, doubled
-        assert gif.size == ((16 * 3 + 4) * 2, (plotting_video.GIF_LABEL_HEIGHT + 12) * 2)
-        strip = np.asarray(gif.convert("L"))[: plotting_video.GIF_LABEL_HEIGHT * 2]
+        # three panels and two 2-pixel gaps, doubled, under a strip that names them in 16 px letters
+        strip_height = round(plotting_video.GIF_LABEL_PIXELS * 1.5)
+        assert gif.size == ((16 * 3 + 4) * 2, strip_height + 12 * 2)
+        strip = np.asarray(gif.convert("L"))[:strip_height]
         assert (strip < 128).any(), "the panels' names are missing"
         assert len(gif.convert("RGB").getcolors(maxcolors=4096)) <= plotting_video.GIF_COLOURS
     with pytest.raises(ValueError, match=r"frames \(3, 12, 16\), reconstructions \(2, 12, 16\) differ"):
@@ -102,11 +141,11 @@ def test_training_histories_take_history_objects_too():
     assert panels(figure) == 2
     for axis in figure.axes:
         assert [list(line.get_ydata()) for line in axis.lines] == [[1.0, 0.5], [1.1, 0.6]]
-    legend = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
-    assert legend == ["training (normal examples)", "validation (normal examples)"]
+    legend = figure.axes[0].get_legend()
+    assert [text.get_text() for text in legend.get_texts()] == ["training", "validation"]
+    assert legend.get_title().get_text() == "normal examples"  # what both sets hold, once
     clips = plotting.plot_training_histories({"clips": history}, examples="normal clips")
-    assert [text.get_text() for text in clips.axes[0].get_legend().get_texts()] == [
-        "training (normal clips)", "validation (normal clips)"]
+    assert clips.axes[0].get_legend().get_title().get_text() == "normal clips"
     with pytest.raises(ValueError, match="examples must be a non-empty string"):
         plotting.plot_training_histories({"clips": history}, examples="")
 
