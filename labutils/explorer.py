@@ -4,10 +4,15 @@
 thresholds): the book shows them at the lab's four thresholds, since a widget's state is not
 saved in the built page. ``threshold_explorer`` wraps them in an ipywidgets slider for a
 running notebook (Colab, Jupyter): each move of the slider calls ``threshold_view`` again.
+
+Colab renders the widgets of its own ipywidgets 7 (``pip install labutils`` keeps it); where
+ipywidgets 8 was installed there, Colab shows them only through its custom widget manager,
+which :func:`use_colab_widgets` turns on.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 
 import numpy as np
@@ -83,6 +88,22 @@ def threshold_view(sets, threshold: float, examples: str = "beats") -> tuple[pd.
     return threshold_table(sets, chosen), plot_thresholds(sets, chosen, examples)
 
 
+def use_colab_widgets() -> bool:
+    """In Colab with ipywidgets 8 or later, turn on Colab's custom widget manager; True when it did.
+
+    Colab's built-in manager renders ipywidgets 7; for 8 it asks for
+    ``google.colab.output.enable_custom_widget_manager()``. Elsewhere this does nothing.
+    """
+    import ipywidgets
+
+    if "google.colab" not in sys.modules or int(ipywidgets.__version__.split(".")[0]) < 8:
+        return False
+    from google.colab import output
+
+    output.enable_custom_widget_manager()
+    return True
+
+
 def threshold_explorer(sets, thresholds=None, examples: str = "beats"):
     """An ipywidgets slider over the errors of ``sets``, with the table and histograms of ``threshold_view``.
 
@@ -95,6 +116,7 @@ def threshold_explorer(sets, thresholds=None, examples: str = "beats"):
 
     sets = checked_sets(sets)
     examples = _checks.text("examples", examples)
+    use_colab_widgets()
     errors = np.concatenate([errors for _, errors in sets.values()])
     start = next(iter(checked_thresholds(thresholds).values())) if thresholds is not None else np.median(errors)
     low, high = float(errors.min()), float(errors.max())

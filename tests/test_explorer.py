@@ -51,6 +51,27 @@ def test_moving_the_slider_recomputes_the_view(monkeypatch):
     assert calls == [0.3, 0.7]
 
 
+def test_colab_gets_its_widget_manager_for_ipywidgets_8(monkeypatch):
+    """Outside Colab nothing happens; in Colab with ipywidgets 8 the custom widget manager is turned on."""
+    import sys
+    import types
+
+    ipywidgets = pytest.importorskip("ipywidgets")
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    assert explorer.use_colab_widgets() is False
+    enabled = []
+    colab = types.ModuleType("google.colab")
+    colab.output = types.SimpleNamespace(enable_custom_widget_manager=lambda: enabled.append(True))
+    monkeypatch.setitem(sys.modules, "google", types.ModuleType("google"))
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    monkeypatch.setattr(ipywidgets, "__version__", "8.1.5")
+    assert explorer.use_colab_widgets() is True and enabled == [True]
+    explorer.threshold_explorer(SETS, {"rule": 0.3})  # the explorer turns it on itself
+    assert enabled == [True, True]
+    monkeypatch.setattr(ipywidgets, "__version__", "7.7.1")  # Colab's own: its built-in manager renders it
+    assert explorer.use_colab_widgets() is False and len(enabled) == 2
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: explorer.threshold_table({}, {"a": 0.5}), "sets is empty"),
     (lambda: explorer.threshold_table({"a": ERRORS}, {"a": 0.5}), r"sets\['a'\] must be a pair"),

@@ -137,3 +137,23 @@ def test_every_lab_has_a_checked_exercise(path):
         assert any(is_solution_cell(cell) and f"exercises.{name}(" in cell.source for cell in notebook.cells), (
             f"{path.name}: no solution calls exercises.{name}, so the reference answer is never checked"
         )
+
+
+DRAWS = re.compile(r"plotting\.(plot_\w+|save_inference_gif)\(|explorer\.plot_\w+\(|plt\.show\(\)|Image\(filename")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_every_figure_has_a_caption_and_alt_text(path):
+    """myst-nb turns a cell's ``mystnb.figure.caption`` into the book's caption and ``mystnb.image.alt`` into alt text.
+
+    The book check (tools/check_rendering.py) finds a figure that still lacks them; this finds it before the build.
+    """
+    for index, cell in enumerate(read(path).cells):
+        if cell.cell_type != "code" or not DRAWS.search(cell.source):
+            continue
+        options = cell.metadata.get("mystnb", {})
+        caption = options.get("figure", {}).get("caption", "")
+        alt = options.get("image", {}).get("alt", "")
+        assert len(caption) > 20 and caption.endswith("."), f"{path.name}, cell {index}: no caption in its metadata"
+        assert len(alt) > 40, f"{path.name}, cell {index}: no alt text in its metadata"
+        assert "labutils" not in alt + caption, f"{path.name}, cell {index}: the reader's words, not module names"

@@ -1,4 +1,4 @@
-"""Check the built book as a reader sees it: nothing cut at 1280 and 768 px, every equation typeset.
+"""Check the built book as a reader sees it: nothing cut at 1280 and 768 px, equations typeset, figures labelled.
 
 Each page of the book is opened in headless Chromium (offline: every request to the network
 goes to a closed port) at each width, after its equations are typeset and its fonts loaded,
@@ -10,7 +10,13 @@ with every ``<details>`` opened. On the page's article it reports:
   would see it cut by the window or running under the sidebar;
 - one that an ancestor with ``overflow-x: hidden`` (or ``clip``) cuts;
 - a page that scrolls sideways as a whole;
-- an equation that MathJax did not typeset (the reader would see its LaTeX).
+- an equation that MathJax did not typeset (the reader would see its LaTeX);
+- an image without alt text (or with its file name as alt text), a notebook figure
+  without a caption, and a figure shown so much smaller than it was drawn that its
+  smallest text falls under the book's small print: labutils draws figures at most
+  :data:`FIGURE_WIDTH_PX` wide with text of :data:`SMALLEST_TEXT_PX`, so one shown at
+  less than :data:`SMALL_PRINT_PX` / :data:`SMALLEST_TEXT_PX` of that width is too small
+  (``tests/test_rendered_pages.py`` holds these numbers to ``labutils.plot_style``'s).
 
 It talks to Chromium over ``--remote-debugging-pipe`` (the DevTools protocol on two file
 descriptors), so it needs nothing beyond the standard library and a ``chromium`` binary
@@ -38,6 +44,9 @@ import time
 from pathlib import Path
 
 WIDTHS = (1280, 768)
+SMALL_PRINT_PX = 14.4  # the theme's small print (0.9 rem), as measured at both widths
+FIGURE_WIDTH_PX = 650  # labutils.plot_style: 6.5 inches at 100 dpi
+SMALLEST_TEXT_PX = 11 * 100 / 72  # labutils.plot_style: 11 points at 100 dpi
 HEIGHT = 900
 TIMEOUT_SECONDS = 60  # one page: load, typeset, measure
 
@@ -102,6 +111,24 @@ MEASURE = r"""
   if (page.scrollWidth > page.clientWidth + 1)
     problems.push({what: 'the page', problem: `scrolls sideways: ${page.scrollWidth} px in a ` +
       `${page.clientWidth} px window`});
+  for (const img of article.querySelectorAll('img')) {
+    if (!img.getClientRects().length || img.closest('a')) continue;  // badges and links have their own text
+    const alt = (img.getAttribute('alt') || '').trim();
+    const file = (img.getAttribute('src') || '').split('/').pop().split('?')[0];
+    if (!alt || alt === file || /\.(png|gif|svg|jpe?g)$/i.test(alt) || /^[0-9a-f]{16,}$/i.test(alt))
+      problems.push({what: describe(img), problem: `no alt text for a reader who cannot see it (alt "${alt}")`});
+    const figure = img.closest('figure');
+    if (img.closest('.cell_output') && !(figure && figure.querySelector('figcaption')))
+      problems.push({what: describe(img), problem: 'a notebook figure without a caption'});
+    if (img.naturalWidth > 100) {
+      const shown = img.getBoundingClientRect().width;
+      if (shown + 1 < Math.min(img.naturalWidth, FIGURE_WIDTH_PX) * MIN_SCALE)
+        problems.push({what: describe(img), problem: `shown ${px(shown)} px wide of the ${img.naturalWidth} px ` +
+          `it was drawn: its smallest text shrinks to ` +
+          `${(SMALLEST_TEXT_PX * shown / img.naturalWidth).toFixed(1)} px, ` +
+          `under the book's ${SMALL_PRINT_PX} px small print`});
+    }
+  }
   for (const math of article.querySelectorAll('.math')) {
     if (!math.querySelector('mjx-container') && math.getClientRects().length)
       problems.push({what: `equation${heading(math)} ("${text(math)}")`, problem: 'not typeset (LaTeX shown)'});
@@ -195,8 +222,10 @@ class Browser:
         self.events.clear()
         self.call("Page.navigate", {"url": url}, session=True)
         self.wait_for("Page.loadEventFired")
-        result = self.call("Runtime.evaluate", {"expression": MEASURE, "awaitPromise": True, "returnByValue": True},
-                           session=True)
+        constants = (f"const FIGURE_WIDTH_PX = {FIGURE_WIDTH_PX}, SMALLEST_TEXT_PX = {SMALLEST_TEXT_PX}, "
+                     f"SMALL_PRINT_PX = {SMALL_PRINT_PX}, MIN_SCALE = {SMALL_PRINT_PX / SMALLEST_TEXT_PX};")
+        result = self.call("Runtime.evaluate", {"expression": MEASURE.replace("(async () => {", "(async () => {"
+                           + constants, 1), "awaitPromise": True, "returnByValue": True}, session=True)
         if "exceptionDetails" in result:
             raise RuntimeError(f"{url}: the check's script failed: {result['exceptionDetails']}")
         return result["result"]["value"]
@@ -263,7 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     for line in found:
         print(line)
     print(f"check_rendering: {count} pages at {' and '.join(map(str, WIDTHS))} px in "
-          f"{time.monotonic() - started:.0f} s: {len(found) or 'nothing'} cut or untypeset", file=sys.stderr)
+          f"{time.monotonic() - started:.0f} s: {len(found) or 'nothing'} cut, untypeset, unlabelled or too small",
+          file=sys.stderr)
     return 1 if found else 0
 
 
