@@ -157,3 +157,19 @@ def test_every_figure_has_a_caption_and_alt_text(path):
         assert len(caption) > 20 and caption.endswith("."), f"{path.name}, cell {index}: no caption in its metadata"
         assert len(alt) > 40, f"{path.name}, cell {index}: no alt text in its metadata"
         assert "labutils" not in alt + caption, f"{path.name}, cell {index}: the reader's words, not module names"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_what_a_cell_shows_is_its_last_line(path):
+    """A source listing or a figure returned by a call that is not a cell's last statement is never shown."""
+    import ast
+
+    shown = re.compile(r"^(show_source|plotting\.plot_\w+|explorer\.(plot_\w+|threshold_\w+))$")
+    for index, cell in enumerate(read(path).cells):
+        if cell.cell_type != "code":
+            continue
+        body = ast.parse("\n".join(line for line in cell.source.splitlines() if not line.startswith(("!", "%")))).body
+        for statement in body[:-1]:
+            if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+                name = ast.unparse(statement.value.func)
+                assert not shown.match(name), f"{path.name}, cell {index}: {name}(...) is not the last line: not shown"
