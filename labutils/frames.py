@@ -14,13 +14,14 @@ import numpy as np
 UNIT_TOLERANCE = 1e-3
 
 
-def as_unit_frames(frames, name: str = "frames") -> np.ndarray:
+def as_unit_frames(frames, name: str = "frames", at_least: int = 0) -> np.ndarray:
     """Frames (..., height, width) as float32 in [0, 1]: uint8 is divided by 255, floats are kept.
 
     Takes one video (frames, height, width) or more axes in front (clips, batches of clips).
     Frames of any other type, or floats outside [0, 1] (say 0-255 as floats), raise
     ``ValueError`` naming ``name``: they cannot be told apart from frames on the [0, 1]
-    scale, and an error between the two would be off by 255 squared without a word.
+    scale, and an error between the two would be off by 255 squared without a word. With
+    ``at_least``, fewer frames than that raise ``ValueError`` too (the mean of no frames is NaN).
     :func:`labutils.video.stack_frames` turns decoded frames into model inputs with it
     (chapters 4 and 6); :mod:`labutils.video` and :mod:`labutils.plotting` use it too.
     """
@@ -30,6 +31,9 @@ def as_unit_frames(frames, name: str = "frames") -> np.ndarray:
         raise ValueError(f"{name} must be an array of frames, got a ragged {type(frames).__name__}") from None
     if frames.ndim < 3:
         raise ValueError(f"{name} must have shape (frames, height, width), got {frames.shape}")
+    if len(frames) < at_least:
+        raise ValueError(f"{name} must hold at least {at_least} frame{'s' if at_least > 1 else ''}, "
+                         f"got shape {frames.shape}")
     if frames.dtype != np.uint8 and frames.dtype.kind not in "bf":
         raise ValueError(f"{name} must be uint8 or floats in [0, 1], got {frames.dtype}")
     unit = frames.astype(np.float32)  # a new array, so scaling it in place is safe
