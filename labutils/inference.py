@@ -47,7 +47,8 @@ def as_model_input(model: keras.Model, x, name: str = "x") -> np.ndarray:
         if not (uint8 and x.dtype == np.uint8):
             x = x.astype(np.float32, copy=False)
     except (TypeError, ValueError) as error:
-        numbers = f"{name} must be an array of numbers, got {type(x).__name__}"
+        got = f"{x.dtype} values" if isinstance(x, np.ndarray) else f"a ragged {type(x).__name__}"
+        numbers = f"{name} must be an array of numbers, got {got}"
         raise ValueError(str(error) if "float32" in str(error) else numbers) from None
     if x.ndim == 0 or not _same_example_shape(x.shape[1:], shape):
         hint = f" (one example? pass {name}[None])" if _same_example_shape(x.shape, shape) else ""
