@@ -179,12 +179,12 @@ def reconstruction_mse(model, x, targets=None, batch_size: int = 1024) -> float:
     batch_size = _checks.whole("batch_size", batch_size, 1)
     x = np.asarray(x)
     if not (uint8 and x.dtype == np.uint8):
-        x = _checks.numbers("x", x, at_least=0).astype(np.float32)
+        x = _checks.numbers("x", x, at_least=0, float32=True).astype(np.float32)
     if x.ndim < 2 or len(x) == 0:
         raise ValueError(f"x must be a non-empty array of examples, got shape {x.shape}")
     targets = x if targets is None else np.asarray(targets)
     if not (uint8 and targets.dtype == np.uint8):
-        targets = _checks.numbers("targets", targets, at_least=0).astype(np.float32)
+        targets = _checks.numbers("targets", targets, at_least=0, float32=True).astype(np.float32)
     targets = targets / np.float32(255.0) if targets.dtype == np.uint8 else targets
     if targets.shape != x.shape:
         raise ValueError(f"targets must be shaped like x {x.shape}, got {targets.shape}")

@@ -108,6 +108,10 @@ CASES = [
     ("inference.reconstruction_errors", lambda: inference.reconstruction_errors(tiny_model(), X[:0]), "x is empty"),
     ("inference.reconstruction_mse", lambda: inference.reconstruction_mse(tiny_model(), X, X[:3]),
      "targets must be shaped like x"),
+    ("inference.reconstruction_mse", lambda: inference.reconstruction_mse(tiny_model(), X, np.where(X > 1, 1e39, X)),
+     r"targets holds \d+ values? beyond float32's range"),  # the mean would be inf
+    ("inference.reconstruction_mse", lambda: inference.reconstruction_mse(tiny_model(), np.where(X > 1, 1e300, X)),
+     r"x holds \d+ values? beyond float32's range"),  # was named as NaN in targets
     # metrics
     ("metrics.checked_labels", lambda: metrics.checked_labels([0, 2]), "is_anomaly must be a 1-D array of booleans"),
     ("metrics.checked_scores", lambda: metrics.checked_scores([0.1, NAN]), "scores holds 1 NaN"),
@@ -181,6 +185,9 @@ CASES = [
     # windows
     ("windows.join_beats", lambda: windows.join_beats([[0.0, NAN]]), "beats holds 1 NaN"),
     ("windows.join_beats", lambda: windows.join_beats([["a", "b"]]), "beats must be an array of numbers"),
+    ("windows.join_beats", lambda: windows.join_beats([[0.0, 1e39]]), "beats holds 1 value beyond float32's range"),
+    ("windows.sliding_windows", lambda: windows.sliding_windows([1.0, 1e300, 2.0], 2, 1),
+     "trace holds 1 value beyond float32's range"),  # the windows held inf
     ("windows.sliding_windows", lambda: windows.sliding_windows([1.0, np.inf, 2.0], 2, 1), "trace holds 1 NaN"),
     ("windows.sliding_windows", lambda: windows.sliding_windows(np.zeros(20), 2.0, 1), "window must be a whole"),
     ("windows.lowest_nearby", lambda: windows.lowest_nearby([0.1, NAN], 1), "window_scores holds 1 NaN"),
