@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from labutils import _checks
 
 #: How far float frames may stray outside [0, 1] (rounding in a model's last layers) before they are refused.
 UNIT_TOLERANCE = 1e-3
@@ -71,12 +72,9 @@ def clip_starts(length: int, clip_length: int, stride: int = 1, step: int | None
     frames (default ``clip_length``: consecutive clips that do not overlap, as the
     slides' lab cut them).
     """
-    if clip_length < 1 or stride < 1 or (step is not None and step < 1):
-        raise ValueError(
-            f"clip_length, stride and step must be positive, got clip_length={clip_length}, "
-            f"stride={stride}, step={step}"
-        )
-    if length < 0:
-        raise ValueError(f"length must not be negative, got {length}")
+    length = _checks.whole("length", length, 0)
+    clip_length = _checks.whole("clip_length", clip_length, 1)
+    stride = _checks.whole("stride", stride, 1)
+    step = clip_length if step is None else _checks.whole("step", step, 1)
     span = stride * (clip_length - 1) + 1
-    return list(range(0, length - span + 1, step or clip_length))
+    return list(range(0, length - span + 1, step))

@@ -26,6 +26,7 @@ from labutils import (
     detectors,
     exercises,
     explorer,
+    frames,
     inference,
     metrics,
     one_class,
@@ -156,6 +157,12 @@ CASES = [
      "frames_by_video must be a non-empty dict"),
     ("video_detectors.score_videos", lambda: video_detectors.score_videos(fitted(), {"a": FRAMES}),
      "detector must be a labutils.video_detectors detector"),
+    # frames (the uint8 / [0, 1] rule and clip starts)
+    ("frames.as_unit_frames", lambda: frames.as_unit_frames(FRAMES.astype(np.int16)), "frames must be uint8 or floats"),
+    ("frames.grey_images", lambda: frames.grey_images(np.zeros((2, 4, 4, 3), np.uint8)), "images must be grey images"),
+    ("frames.clip_starts", lambda: frames.clip_starts(10, 2.5), "clip_length must be a whole number of at least 1"),
+    ("frames.clip_starts", lambda: frames.clip_starts("10", 2), "length must be a whole number of at least 0"),
+    ("frames.clip_starts", lambda: frames.clip_starts(10, 2, step=NAN), "step must be a whole number of at least 1"),
     # figures and video helpers
     ("plotting_video.plot_ucsd_examples", lambda: plotting_video.plot_ucsd_examples([], {}, GT), "train_frames must"),
     ("video.anomaly_window", lambda: video.anomaly_window(GT, None, frames=2.5), "frames must be a whole"),
@@ -397,7 +404,7 @@ def test_a_bad_argument_is_named(call, message, tmp_path, monkeypatch):
 
 MODULES = (saved_models, rates, windows, costs, one_class, deep_svdd, baselines, video, video_scores, results, settings,
            plotting, plotting_video, plotting_images, plot_style, metrics, inference, training, detectors,
-           video_detectors, exercises, explorer)
+           video_detectors, exercises, explorer, frames)
 # check_clip_memory and check_channels_model take only the student's answers: a wrong one is
 # reported as wrong (tests/test_exercises.py), never raised.
 NO_ARGUMENTS = {"saved_models.models_folder", "exercises.check_clip_memory", "exercises.check_channels_model"}
