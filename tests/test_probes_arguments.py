@@ -138,6 +138,14 @@ CASES = [
      "a video cannot be fitted and validated on"),
     ("training.fit_clip_model", lambda: training.fit_clip_model(tiny_model(), None, None, {"epochs": 1}),
      "defaults lacks"),
+    ("training.fit_clip_model", lambda: training.fit_clip_model("model", None, None, settings.get(
+        "ucsd_video", "quick")), "model must be a Keras model"),
+    ("training.fit_clip_model", lambda: training.fit_clip_model(tiny_model(), None, None, [1]),
+     "lab_settings must be a non-empty dict"),
+    ("training.fit_clip_model", lambda: training.fit_clip_model(tiny_model(), None, None, settings.get(
+        "ucsd_video", "quick"), backup_folder=""), "backup_folder must be a file or folder path"),
+    ("training.clip_datasets", lambda: training.clip_datasets(".", "UCSDped1", ["a"], ["b"], 3),
+     "lab_settings must be a non-empty dict"),
     ("one_class.DeepSVDDDetector", lambda: one_class.DeepSVDDDetector(tiny_model()), "model must be a Deep SVDD"),
     ("video_detectors.VideoDetector", lambda: video_detectors.VideoDetector("motion"), "kind must be one of"),
     ("video_detectors.VideoAutoencoderDetector", lambda: video_detectors.VideoAutoencoderDetector(fitted()),
