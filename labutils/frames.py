@@ -32,7 +32,7 @@ def as_unit_frames(frames, name: str = "frames", at_least: int = 0) -> np.ndarra
         raise ValueError(f"{name} must be an array of frames, got a ragged {type(frames).__name__}") from None
     if frames.ndim < 3:
         raise ValueError(f"{name} must have shape (frames, height, width), got {frames.shape}")
-    if len(frames) < at_least:
+    if len(frames) < _checks.whole("at_least", at_least, 0):
         raise ValueError(f"{name} must hold at least {at_least} frame{'s' if at_least > 1 else ''}, "
                          f"got shape {frames.shape}")
     if frames.dtype != np.uint8 and frames.dtype.kind not in "bf":
