@@ -98,12 +98,14 @@ def path(name: str, value) -> Path:
 
 
 def numbers(
-    name: str, values, *, ndim: int | None = None, at_least: int = 1, finite: bool = True, positive: bool = False
+    name: str, values, *, ndim: int | None = None, at_least: int = 1, finite: bool = True, positive: bool = False,
+    float32: bool = False,
 ) -> np.ndarray:
     """``values`` as a float64 array of finite numbers with ``ndim`` axes and at least ``at_least`` rows.
 
     Text, ``None``, ragged lists and objects are refused; booleans become 0 and 1. With
-    ``positive``, every value must be above 0 (what a log axis can draw).
+    ``positive``, every value must be above 0 (what a log axis can draw); with ``float32``,
+    every value must fit float32 (for a caller that computes in float32, where 1e39 is inf).
     """
     try:
         array = np.asarray(values)
@@ -119,6 +121,9 @@ def numbers(
     if finite and not np.isfinite(array).all():
         bad = int(array.size - np.count_nonzero(np.isfinite(array)))
         raise ValueError(f"{name} holds {bad} NaN or infinite value{'s' if bad > 1 else ''} (shape {array.shape})")
+    if float32 and (huge := beyond_float32(array)):
+        plural = "s" if huge > 1 else ""
+        raise ValueError(f"{name} holds {huge} value{plural} beyond float32's range (±3.4e38) (shape {array.shape})")
     if positive and (array <= 0).any():
         raise ValueError(f"{name} must be above 0, got a smallest value of {array.min():g}")
     return array

@@ -107,6 +107,9 @@ def deep_svdd_autoencoder(encoder: keras.Model, learning_rate: float = 1e-4) -> 
     gives the image). Compiled with Adam at ``learning_rate`` and the mean squared error;
     training it trains ``encoder`` itself (see :func:`labutils.training.pretrain_deep_svdd`).
     """
+    if not isinstance(encoder, keras.Model):
+        raise ValueError(f"encoder must be a Deep SVDD encoder from deep_svdd_encoder, got {_checks.shown(encoder)}")
+    learning_rate = _checks.real("learning_rate", learning_rate, 0.0, open_low=True)
     convolutions = [inner for inner in encoder.layers if isinstance(inner, layers.Conv2D)]
     flatten = [inner for inner in encoder.layers if isinstance(inner, layers.Flatten)]
     biased = not convolutions or any(inner.use_bias for inner in convolutions)

@@ -152,13 +152,26 @@ def threshold(detector: Detector, x_normal, rule: str = "mean+std", value: float
     ``rule="mean+std"``: mean plus ``value`` (default 1) standard deviations, the seed lab's
     rule (:func:`labutils.metrics.threshold_mean_std`); ``rule="percentile"``: the ``value``-th
     percentile (default 95), a false alarm rate of about ``100 - value`` percent on normal data
-    (:func:`labutils.metrics.threshold_percentile`). Never pass test examples.
+    (:func:`labutils.metrics.threshold_percentile`). Never pass test examples. ``x_normal`` must
+    hold at least 2 examples: one score has no spread, and the threshold would be that score.
     """
     if not hasattr(detector, "score"):
         raise ValueError(f"detector must follow labutils.detectors.Detector (fit, score), "
                          f"got {type(detector).__name__}")
     rule = _checks.text("rule", rule, THRESHOLD_RULES)
-    scores = detector.score(x_normal)
+    if value is not None:
+        value = _checks.real("value", value) if rule == "mean+std" else _checks.real(
+            "value", value, 0.0, 100.0, what="a percentile")
+    try:
+        count = len(x_normal)
+    except TypeError:
+        count = 0
+    if count < 2:
+        raise ValueError(f"x_normal must hold at least 2 held-out normal examples, got {_checks.shown(x_normal)}")
+    try:
+        scores = detector.score(x_normal)
+    except ValueError as error:  # the detector names its own argument, x
+        raise ValueError(f"x_normal: {error}") from None
     if rule == "mean+std":
         return metrics.threshold_mean_std(scores, 1.0 if value is None else value)
     return metrics.threshold_percentile(scores, 95.0 if value is None else value)

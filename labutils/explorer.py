@@ -84,7 +84,7 @@ def plot_thresholds(sets, thresholds, examples: str = "beats") -> Figure:
 
 def threshold_view(sets, threshold: float, examples: str = "beats") -> tuple[pd.DataFrame, Figure]:
     """The table and the figure for one threshold: what the explorer shows for a position of its slider."""
-    chosen = {"threshold": threshold}
+    chosen = {"threshold": _checks.real("threshold", threshold)}
     return threshold_table(sets, chosen), plot_thresholds(sets, chosen, examples)
 
 

@@ -47,7 +47,8 @@ def as_model_input(model: keras.Model, x, name: str = "x") -> np.ndarray:
         if not (uint8 and x.dtype == np.uint8):
             x = x.astype(np.float32, copy=False)
     except (TypeError, ValueError) as error:
-        numbers = f"{name} must be an array of numbers, got {type(x).__name__}"
+        got = f"{x.dtype} values" if isinstance(x, np.ndarray) else f"a ragged {type(x).__name__}"
+        numbers = f"{name} must be an array of numbers, got {got}"
         raise ValueError(str(error) if "float32" in str(error) else numbers) from None
     if x.ndim == 0 or not _same_example_shape(x.shape[1:], shape):
         hint = f" (one example? pass {name}[None])" if _same_example_shape(x.shape, shape) else ""
@@ -178,12 +179,12 @@ def reconstruction_mse(model, x, targets=None, batch_size: int = 1024) -> float:
     batch_size = _checks.whole("batch_size", batch_size, 1)
     x = np.asarray(x)
     if not (uint8 and x.dtype == np.uint8):
-        x = _checks.numbers("x", x, at_least=0).astype(np.float32)
+        x = _checks.numbers("x", x, at_least=0, float32=True).astype(np.float32)
     if x.ndim < 2 or len(x) == 0:
         raise ValueError(f"x must be a non-empty array of examples, got shape {x.shape}")
     targets = x if targets is None else np.asarray(targets)
     if not (uint8 and targets.dtype == np.uint8):
-        targets = _checks.numbers("targets", targets, at_least=0).astype(np.float32)
+        targets = _checks.numbers("targets", targets, at_least=0, float32=True).astype(np.float32)
     targets = targets / np.float32(255.0) if targets.dtype == np.uint8 else targets
     if targets.shape != x.shape:
         raise ValueError(f"targets must be shaped like x {x.shape}, got {targets.shape}")

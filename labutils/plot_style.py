@@ -76,6 +76,8 @@ def finish(figure: Figure) -> Figure:
     Closed, it is shown exactly once in a notebook (as the cell's value) and does not
     pile up in scripts; ``figure.savefig`` still works.
     """
+    if not isinstance(figure, Figure):
+        raise ValueError(f"figure must be a matplotlib Figure, got a {type(figure).__name__}")
     figure.tight_layout()
     plt.close(figure)
     return figure

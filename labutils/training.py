@@ -172,11 +172,10 @@ def clip_datasets(
     """
     fit_videos = _checks.strings("fit_videos", fit_videos)
     validation_videos = _checks.strings("validation_videos", validation_videos)
-    if not fit_videos or not validation_videos:
-        raise ValueError("fit_videos and validation_videos must each name at least one video")
     both = sorted(set(fit_videos) & set(validation_videos))
     if both:
         raise ValueError(f"a video cannot be fitted and validated on: {both}")
+    _checks.mapping("lab_settings", lab_settings, "{setting: value} (a row of labutils.settings)")
     missing = [key for key in ("clip_length", "step", "batch_size", "strides") if key not in lab_settings]
     if missing:
         raise ValueError(f"lab_settings lacks {missing}: pass a row of labutils.settings such as ucsd_video")
@@ -206,8 +205,13 @@ def fit_clip_model(
     that disconnected) resumes from its last finished epoch; EarlyStopping's memory is not
     part of that state. One progress bar over the epochs.
     """
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"model must be a Keras model, got a {type(model).__name__}")
+    _checks.mapping("lab_settings", lab_settings, "{setting: value} (a row of labutils.settings)")
     epochs, _, patience = training_options(lab_settings, epochs, None, None)
     progress = _checks.flag("progress", progress)
+    if backup_folder is not None:
+        backup_folder = _checks.path("backup_folder", backup_folder)
     callbacks = [keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)] if patience else []
     if backup_folder is not None:
         callbacks.insert(0, keras.callbacks.BackupAndRestore(str(backup_folder)))

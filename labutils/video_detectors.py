@@ -135,7 +135,7 @@ class FrameDifference(VideoDetector):
 
     def fit(self, x_normal, validation_data=None) -> FrameDifference:
         """Nothing to learn; returns self."""
-        as_unit_frames(x_normal, "x_normal")
+        as_unit_frames(x_normal, "x_normal", at_least=1)
         return self
 
     def _errors(self, frames, kind: str) -> np.ndarray:
@@ -162,13 +162,14 @@ class Foreground(VideoDetector):
 
     def fit(self, x_normal, validation_data=None) -> Foreground:
         """The mean frame of the normal frames ``x_normal`` (frames, height, width); returns self."""
-        self.mean_frame_ = as_unit_frames(x_normal, "x_normal").mean(axis=0, dtype=np.float64).astype(np.float32)
+        unit = as_unit_frames(x_normal, "x_normal", at_least=1)  # the mean of no frames would be NaN
+        self.mean_frame_ = unit.mean(axis=0, dtype=np.float64).astype(np.float32)
         return self
 
     def _errors(self, frames, kind: str) -> np.ndarray:
         if not hasattr(self, "mean_frame_"):
             raise ValueError("Foreground is not fitted yet: call fit(normal_frames) first")
-        unit = as_unit_frames(frames)
+        unit = as_unit_frames(frames, at_least=1)
         if unit.shape[1:] != self.mean_frame_.shape:
             raise ValueError(f"frames of {unit.shape[1:]}, the mean frame is {self.mean_frame_.shape}")
         return ((unit - self.mean_frame_) ** 2).mean(axis=(1, 2))

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from labutils import _checks
 from labutils.frames import as_unit_frames
 from labutils.video import frame_errors, regularity_scores
 
@@ -80,4 +81,5 @@ def score_from_errors(errors: np.ndarray, kind: str) -> np.ndarray:
     """
     if kind not in ERROR_OF:
         raise ValueError(f"kind must be one of {list(ERROR_OF)}, got {kind!r}")
+    errors = _checks.numbers("errors", errors, ndim=1)
     return errors if kind == ERROR_OF[kind] else 1.0 - regularity_scores(errors)

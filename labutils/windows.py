@@ -22,7 +22,7 @@ def _whole(value, name: str, minimum: int) -> int:
 def _trace(trace) -> np.ndarray:
     if np.ndim(trace) != 1:
         raise ValueError(f"trace must be a non-empty 1-D signal, got shape {np.shape(trace)}")
-    return _checks.numbers("trace", trace, ndim=1).astype(np.float32)
+    return _checks.numbers("trace", trace, ndim=1, float32=True).astype(np.float32)
 
 
 def join_beats(beats, is_anomaly=None) -> tuple[np.ndarray, np.ndarray]:
@@ -34,7 +34,7 @@ def join_beats(beats, is_anomaly=None) -> tuple[np.ndarray, np.ndarray]:
     """
     if np.ndim(beats) != 2 or np.size(beats) == 0:
         raise ValueError(f"beats must be a non-empty array (beats, samples), got shape {np.shape(beats)}")
-    beats = _checks.numbers("beats", beats, ndim=2).astype(np.float32)
+    beats = _checks.numbers("beats", beats, ndim=2, float32=True).astype(np.float32)
     is_anomaly = np.zeros(len(beats), bool) if is_anomaly is None else np.asarray(is_anomaly)
     if is_anomaly.shape != (len(beats),) or not np.isin(is_anomaly, (0, 1)).all():
         raise ValueError(f"is_anomaly must hold one boolean per beat ({len(beats)}), got shape {is_anomaly.shape}")

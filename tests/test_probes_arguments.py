@@ -4,7 +4,7 @@ Strings where numbers belong, floats where whole numbers belong, NaN and inf, em
 one-element inputs, small integer dtypes that would overflow, mismatched lengths and names:
 each must end in a ``ValueError`` that names the argument, never a raw error from NumPy,
 scikit-learn, matplotlib or Keras, and never a silently different result. The last test
-checks that every public function of the ten modules has at least one probe here.
+checks that every public function of the modules in ``MODULES`` has at least one probe here.
 Counted in benchmarks/README.md.
 """
 
@@ -22,12 +22,15 @@ from keras import layers
 from labutils import (
     baselines,
     costs,
+    deep_svdd,
     detectors,
     exercises,
     explorer,
+    frames,
     inference,
     metrics,
     one_class,
+    plot_style,
     plotting,
     plotting_images,
     plotting_video,
@@ -86,7 +89,14 @@ CASES = [
     ("detectors.AutoencoderDetector", lambda: detectors.AutoencoderDetector(tiny_model(), trained=1),
      "trained must be True or False"),
     ("detectors.threshold", lambda: detectors.threshold(fitted(), X, "mean"), "rule must be one of"),
-    ("detectors.threshold", lambda: detectors.threshold(fitted(), X, "percentile", 101), "percentile must be"),
+    ("detectors.threshold", lambda: detectors.threshold(fitted(), X, "percentile", 101), "value must be a percentile"),
+    ("detectors.threshold", lambda: detectors.threshold(fitted(), X, "mean+std", NAN), "value must be a finite number"),
+    ("detectors.threshold", lambda: detectors.threshold(fitted(), X, "percentile", "95"), "value must be a percentile"),
+    ("detectors.threshold", lambda: detectors.threshold(fitted(), X[:0]), "x_normal must hold at least 2"),
+    ("detectors.threshold", lambda: detectors.threshold(fitted(), X[:1]), "x_normal must hold at least 2"),
+    ("detectors.threshold", lambda: detectors.threshold(fitted(), np.full((3, 4), NAN)), "x_normal: x holds 12 NaN"),
+    ("detectors.AutoencoderDetector", lambda: detectors.AutoencoderDetector(tiny_model(), error="squared"),
+     "error must be one of"),
     # inference
     ("inference.takes_uint8", lambda: inference.takes_uint8("model"), "model must be a Keras model"),
     ("inference.as_model_input", lambda: inference.as_model_input(tiny_model(), X[:, :3]), "tiny takes examples"),
@@ -99,6 +109,10 @@ CASES = [
     ("inference.reconstruction_errors", lambda: inference.reconstruction_errors(tiny_model(), X[:0]), "x is empty"),
     ("inference.reconstruction_mse", lambda: inference.reconstruction_mse(tiny_model(), X, X[:3]),
      "targets must be shaped like x"),
+    ("inference.reconstruction_mse", lambda: inference.reconstruction_mse(tiny_model(), X, np.where(X > 1, 1e39, X)),
+     r"targets holds \d+ values? beyond float32's range"),  # the mean would be inf
+    ("inference.reconstruction_mse", lambda: inference.reconstruction_mse(tiny_model(), np.where(X > 1, 1e300, X)),
+     r"x holds \d+ values? beyond float32's range"),  # was named as NaN in targets
     # metrics
     ("metrics.checked_labels", lambda: metrics.checked_labels([0, 2]), "is_anomaly must be a 1-D array of booleans"),
     ("metrics.checked_scores", lambda: metrics.checked_scores([0.1, NAN]), "scores holds 1 NaN"),
@@ -124,6 +138,14 @@ CASES = [
      "a video cannot be fitted and validated on"),
     ("training.fit_clip_model", lambda: training.fit_clip_model(tiny_model(), None, None, {"epochs": 1}),
      "defaults lacks"),
+    ("training.fit_clip_model", lambda: training.fit_clip_model("model", None, None, settings.get(
+        "ucsd_video", "quick")), "model must be a Keras model"),
+    ("training.fit_clip_model", lambda: training.fit_clip_model(tiny_model(), None, None, [1]),
+     "lab_settings must be a non-empty dict"),
+    ("training.fit_clip_model", lambda: training.fit_clip_model(tiny_model(), None, None, settings.get(
+        "ucsd_video", "quick"), backup_folder=""), "backup_folder must be a file or folder path"),
+    ("training.clip_datasets", lambda: training.clip_datasets(".", "UCSDped1", ["a"], ["b"], 3),
+     "lab_settings must be a non-empty dict"),
     ("one_class.DeepSVDDDetector", lambda: one_class.DeepSVDDDetector(tiny_model()), "model must be a Deep SVDD"),
     ("video_detectors.VideoDetector", lambda: video_detectors.VideoDetector("motion"), "kind must be one of"),
     ("video_detectors.VideoAutoencoderDetector", lambda: video_detectors.VideoAutoencoderDetector(fitted()),
@@ -131,8 +153,24 @@ CASES = [
     ("video_detectors.FrameDifference", lambda: video_detectors.FrameDifference().fit(FRAMES * 2.0),
      "x_normal must be uint8 or floats in"),
     ("video_detectors.Foreground", lambda: video_detectors.Foreground("motion error"), "kind must be one of"),
+    ("video_detectors.Foreground", lambda: video_detectors.Foreground().fit(FRAMES[:0]),
+     "x_normal must hold at least 1 frame"),  # the mean of no frames would be NaN
+    ("video_detectors.Foreground", lambda: video_detectors.Foreground().fit(FRAMES).score(FRAMES[:0]),
+     "frames must hold at least 1 frame"),
+    ("video_detectors.FrameDifference", lambda: video_detectors.FrameDifference().fit(FRAMES[:0]),
+     "x_normal must hold at least 1 frame"),
+    ("video_detectors.score_videos", lambda: video_detectors.score_videos(video_detectors.FrameDifference(), []),
+     "frames_by_video must be a non-empty dict"),
+    ("video_detectors.score_videos", lambda: video_detectors.score_videos(video_detectors.FrameDifference(), {}),
+     "frames_by_video must be a non-empty dict"),
     ("video_detectors.score_videos", lambda: video_detectors.score_videos(fitted(), {"a": FRAMES}),
      "detector must be a labutils.video_detectors detector"),
+    # frames (the uint8 / [0, 1] rule and clip starts)
+    ("frames.as_unit_frames", lambda: frames.as_unit_frames(FRAMES.astype(np.int16)), "frames must be uint8 or floats"),
+    ("frames.grey_images", lambda: frames.grey_images(np.zeros((2, 4, 4, 3), np.uint8)), "images must be grey images"),
+    ("frames.clip_starts", lambda: frames.clip_starts(10, 2.5), "clip_length must be a whole number of at least 1"),
+    ("frames.clip_starts", lambda: frames.clip_starts("10", 2), "length must be a whole number of at least 0"),
+    ("frames.clip_starts", lambda: frames.clip_starts(10, 2, step=NAN), "step must be a whole number of at least 1"),
     # figures and video helpers
     ("plotting_video.plot_ucsd_examples", lambda: plotting_video.plot_ucsd_examples([], {}, GT), "train_frames must"),
     ("video.anomaly_window", lambda: video.anomaly_window(GT, None, frames=2.5), "frames must be a whole"),
@@ -162,6 +200,9 @@ CASES = [
     # windows
     ("windows.join_beats", lambda: windows.join_beats([[0.0, NAN]]), "beats holds 1 NaN"),
     ("windows.join_beats", lambda: windows.join_beats([["a", "b"]]), "beats must be an array of numbers"),
+    ("windows.join_beats", lambda: windows.join_beats([[0.0, 1e39]]), "beats holds 1 value beyond float32's range"),
+    ("windows.sliding_windows", lambda: windows.sliding_windows([1.0, 1e300, 2.0], 2, 1),
+     "trace holds 1 value beyond float32's range"),  # the windows held inf
     ("windows.sliding_windows", lambda: windows.sliding_windows([1.0, np.inf, 2.0], 2, 1), "trace holds 1 NaN"),
     ("windows.sliding_windows", lambda: windows.sliding_windows(np.zeros(20), 2.0, 1), "window must be a whole"),
     ("windows.lowest_nearby", lambda: windows.lowest_nearby([0.1, NAN], 1), "window_scores holds 1 NaN"),
@@ -200,6 +241,11 @@ CASES = [
     ("one_class.pretrain_deep_svdd", lambda: one_class.pretrain_deep_svdd(one_class.deep_svdd_encoder(),
                                                                           np.zeros((8, 28, 28)), "quick", epochs=0),
      "epochs must be a whole number of at least 1"),
+    ("deep_svdd.deep_svdd_autoencoder", lambda: deep_svdd.deep_svdd_autoencoder("encoder"),
+     "encoder must be a Deep SVDD encoder"),
+    ("deep_svdd.deep_svdd_autoencoder", lambda: deep_svdd.deep_svdd_autoencoder(
+        deep_svdd.deep_svdd_encoder((8, 8, 1), filters=(2,), code_size=3), np.inf), "learning_rate must be a number"),
+    ("deep_svdd.distance_layer", lambda: deep_svdd.distance_layer(tiny_model()), "model must be a Deep SVDD model"),
     ("settings.batch_size_for", lambda: settings.batch_size_for(0, 16), "examples must be a whole number"),
     ("settings.batch_size_for", lambda: settings.batch_size_for(10, 16, min_steps=0), "min_steps must be a whole"),
     ("one_class.mean_squared_distance", None, "a Keras loss: Keras passes it tensors"),
@@ -235,6 +281,8 @@ CASES = [
     ("video_scores.motion_errors", lambda: video_scores.motion_errors(FRAMES * 2.0, FRAMES / 255.0), "frames"),
     ("video_scores.motion_errors", lambda: video_scores.motion_errors(FRAMES[:1], FRAMES[:1] / 255.0), "2 frames"),
     ("video_scores.score_from_errors", lambda: video_scores.score_from_errors(SCORES, "motion"), "kind must be one of"),
+    ("video_scores.score_from_errors", lambda: video_scores.score_from_errors([NAN, 0.2], "raw error"),
+     "errors holds 1 NaN"),
     ("video_scores.anomaly_scores", lambda: video_scores.anomaly_scores({"a": FRAMES}, {}), "same videos"),
     ("video.mean_frame", lambda: video.mean_frame({"a": FRAMES}, "a"), "names must be a list"),
     ("video.mean_frame", lambda: video.mean_frame({"a": FRAMES}, ["b"]), "unknown"),
@@ -344,7 +392,10 @@ CASES = [
     ("explorer.plot_thresholds", lambda: explorer.plot_thresholds({"test": (SCORES, SCORES)}, {"a": 0.5}),
      "is_anomaly must be"),
     ("explorer.threshold_view", lambda: explorer.threshold_view({"test": (LABELS, SCORES)}, NAN),
-     r"thresholds\['threshold'\] must be a finite number"),
+     "threshold must be a finite number, got nan"),
+    ("plot_style.finish", lambda: plot_style.finish("figure"), "figure must be a matplotlib Figure"),
+    ("plot_style.panel_count", lambda: plot_style.panel_count({}, "rows"), "rows is empty"),
+    ("plot_style.panel_count", lambda: plot_style.panel_count([SCORES], "rows"), "rows must be a non-empty dict"),
     ("explorer.threshold_explorer", lambda: explorer.threshold_explorer({"test": (LABELS, SCORES)}, examples=3),
      "examples must be"),
 ]
@@ -359,9 +410,9 @@ def test_a_bad_argument_is_named(call, message, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-MODULES = (saved_models, rates, windows, costs, one_class, baselines, video, video_scores, results, settings, plotting,
-           plotting_video, plotting_images, metrics, inference, training, detectors, video_detectors, exercises,
-           explorer)
+MODULES = (saved_models, rates, windows, costs, one_class, deep_svdd, baselines, video, video_scores, results, settings,
+           plotting, plotting_video, plotting_images, plot_style, metrics, inference, training, detectors,
+           video_detectors, exercises, explorer, frames)
 # check_clip_memory and check_channels_model take only the student's answers: a wrong one is
 # reported as wrong (tests/test_exercises.py), never raised.
 NO_ARGUMENTS = {"saved_models.models_folder", "exercises.check_clip_memory", "exercises.check_channels_model"}

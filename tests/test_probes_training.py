@@ -28,8 +28,8 @@ BAD_ARRAYS = [
     ("too-wide", np.zeros((3, 7)), r"shape \(3, 7\)"),
     ("one-example", np.zeros(6), r"one example\? pass x\[None\]"),
     ("scalar", np.float32(1.0), r"shape \(\)"),
-    ("text", "abc", "must be an array of numbers"),
-    ("ragged", [[1.0, 2.0], [3.0]], "must be an array of numbers"),
+    ("text", "abc", "must be an array of numbers, got <U3 values"),
+    ("ragged", [[1.0, 2.0], [3.0]], "must be an array of numbers, got a ragged list"),
     ("none", None, "must be an array of numbers|shape"),
 ]
 
