@@ -68,8 +68,9 @@ def plot_error_heatmaps(
         labels = _checks.strings("labels", labels, count=len(frame_indices), what="frame")
     errors = _error_map(frames, reconstructions)
     top = max(float(errors[frame_indices].max()), 1e-6)
-    side = (MAX_WIDTH_INCHES - 2.2) / len(frame_indices)  # the row labels and the colour bar take the rest
-    figure, axes = plt.subplots(3, len(frame_indices), figsize=(MAX_WIDTH_INCHES, 3 * side + 0.9), squeeze=False)
+    side = (MAX_WIDTH_INCHES - 2.6) / len(frame_indices)  # the row labels and the colour bar take the rest
+    height = 3 * side * frames.shape[1] / frames.shape[2] + 0.8  # rows as tall as the frames drawn
+    figure, axes = plt.subplots(3, len(frame_indices), figsize=(MAX_WIDTH_INCHES, height), squeeze=False)
     for column, index in enumerate(frame_indices):
         axes[0, column].imshow(frames[index], cmap="gray", vmin=0, vmax=255 if frames.dtype == np.uint8 else 1)
         axes[1, column].imshow(reconstructions[index], cmap="gray", vmin=0, vmax=1)
@@ -81,7 +82,7 @@ def plot_error_heatmaps(
         axis.set_xticks([])
         axis.set_yticks([])
     for axis, label in zip(axes[:, 0], ("frame", "reconstruction", "squared error")):
-        axis.set_ylabel(label)
+        axis.set_ylabel(label, rotation=0, ha="right", va="center")
     figure.colorbar(image, ax=axes.ravel().tolist(), shrink=0.6, label="squared error")
     plt.close(figure)
     return figure
