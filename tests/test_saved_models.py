@@ -299,3 +299,65 @@ def test_model_key_and_key_hash_name_bad_arguments():
         saved_models.key_hash(["ucsd_frames"])
     with pytest.raises(ValueError, match="key must hold plain JSON values"):
         saved_models.key_hash({"model": object()})
+
+
+SAVER = """
+import os, sys, time
+from pathlib import Path
+
+import numpy as np
+import keras
+from keras import layers
+from labutils import saved_models
+
+value, weights, record, pause = float(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), float(sys.argv[4])
+real_replace = os.replace
+
+
+def replace(source, target):  # this saver stops between its two renames
+    real_replace(source, target)
+    if str(target).endswith(".json"):
+        time.sleep(pause)
+
+
+saved_models.os.replace = replace
+inputs = keras.Input((3,))
+model = keras.Model(inputs, layers.Dense(3)(inputs), name="tiny")
+model.compile(optimizer="sgd", loss="mse")
+model.set_weights([np.full(weight.shape, value, "float32") for weight in model.get_weights()])
+key = saved_models.model_key(model, "ucsd_frames", "quick")
+print("ready", flush=True)
+sys.stdin.readline()  # both start saving when the test says so
+saved_models._save(model, weights, record, {**key, "history": {"loss": [value]}})
+"""
+
+
+def test_two_processes_saving_at_once_never_mix_one_history_with_the_other_weights(tmp_path):
+    """As the thread test above, with two processes: the lock on the weights is a file lock."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    weights, record = tmp_path / "tiny.weights.h5", tmp_path / "tiny.json"
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    environment = {**os.environ, "PYTHONPATH": root, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    savers = [subprocess.Popen([sys.executable, "-c", SAVER, str(value), str(weights), str(record), str(pause)],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=environment)
+              for value, pause in ((1.0, 1.0), (2.0, 0.0))]
+    for saver in savers:
+        assert saver.stdout.readline().strip() == "ready"
+    savers[0].stdin.write("\n")
+    savers[0].stdin.flush()
+    time.sleep(0.5)  # the first is saving (or paused between its renames) when the second starts
+    savers[1].stdin.write("\n")
+    savers[1].stdin.flush()
+    for saver in savers:
+        saver.stdin.close()
+        assert saver.wait(timeout=120) == 0
+    key = saved_models.model_key(build(), "ucsd_frames", "quick")
+    content = saved_models._record_of(weights, record, key)
+    assert content is not None  # the record names these weights
+    model = build()
+    saved_models._layers_only(model).load_weights(weights)
+    assert model.get_weights()[0][0, 0] == content["history"]["loss"][0]
