@@ -170,7 +170,9 @@ def threshold(detector: Detector, x_normal, rule: str = "mean+std", value: float
         raise ValueError(f"x_normal must hold at least 2 held-out normal examples, got {_checks.shown(x_normal)}")
     try:
         scores = detector.score(x_normal)
-    except ValueError as error:  # the detector names its own argument, x
+    except ValueError as error:  # the detector names its own argument, x; "not fitted yet" is about the detector
+        if "not fitted" in str(error):
+            raise
         raise ValueError(f"x_normal: {error}") from None
     if rule == "mean+std":
         return metrics.threshold_mean_std(scores, 1.0 if value is None else value)

@@ -107,10 +107,10 @@ def _draw_convlstm(axis: Axes) -> None:
 
 @styled
 def lstm_and_convlstm() -> Figure:
-    """A fully connected LSTM chain beside a ConvLSTM cell's neighbourhood (chapter 5).
+    """A fully connected LSTM chain above a ConvLSTM cell's neighbourhood (chapter 5).
 
-    Left, Shi et al. (2015)'s FC-LSTM: each frame flattened to a vector, every number of it
-    connected to every unit of the state. Right, the ConvLSTM: inputs and states stay
+    Top, Shi et al. (2015)'s FC-LSTM: each frame flattened to a vector, every number of it
+    connected to every unit of the state. Bottom, the ConvLSTM: inputs and states stay
     images, and one cell of the new state is computed from the 3x3 neighbourhood of the
     same place in the input and in the previous state (the kernel size of the lab's model).
     """

@@ -1,7 +1,10 @@
-"""What every course figure shares: its colours, and how a figure is finished and its panels counted.
+"""What every course figure shares: its colours, its size and text, how it is finished and its panels counted.
 
-:mod:`labutils.plotting` (the notebooks' figures), :mod:`labutils.plotting_video` (chapters 4
-and 6) and :mod:`labutils.diagrams` (the reading pages') all draw with these.
+:mod:`labutils.plotting` (the notebooks' figures), :mod:`labutils.plotting_images` and
+:mod:`labutils.plotting_video` (chapters 2, 4 and 6), :mod:`labutils.explorer` (chapter 3) and
+:mod:`labutils.diagrams` and :mod:`labutils.diagrams_video` (the reading pages') all draw with
+these: each of their figure functions is wrapped in :func:`styled` (:data:`STYLE`), is at most
+:data:`MAX_WIDTH_INCHES` wide and lays several panels out with :func:`panel_grid`.
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ STYLE = {
 def styled(draw: Callable) -> Callable:
     """Draw a course figure with :data:`STYLE`: every plotting function of labutils is wrapped in this."""
 
+    if not callable(draw):
+        raise ValueError(f"draw must be a function that returns a figure, got {_checks.shown(draw)}")
+
     @functools.wraps(draw)
     def wrapper(*args, **kwargs):
         with plt.rc_context(STYLE):
@@ -48,6 +54,8 @@ def panel_grid(panels: int, panel_height: float, columns: int = 2, **options) ->
     Returns the figure and the axes in reading order; the grid's unused axes are hidden.
     ``options`` go to ``plt.subplots`` (``sharey=True``...).
     """
+    panels, columns = _checks.whole("panels", panels, 1), _checks.whole("columns", columns, 1)
+    panel_height = _checks.real("panel_height", panel_height, 0.0, open_low=True)
     columns = min(columns, panels)
     rows = -(-panels // columns)
     figure, axes = plt.subplots(rows, columns, figsize=(MAX_WIDTH_INCHES, panel_height * rows), squeeze=False,
@@ -58,16 +66,16 @@ def panel_grid(panels: int, panel_height: float, columns: int = 2, **options) ->
 
 
 def smallest_text(figure: Figure) -> float:
-    """The size in points of the smallest visible, non-empty text in ``figure`` (inf when it has none)."""
+    """The size in points of the smallest visible, non-empty text in ``figure`` (inf when it has none).
+
+    Text of hidden axes (their titles, labels and tick labels) does not count.
+    """
+    if not isinstance(figure, Figure):
+        raise ValueError(f"figure must be a matplotlib Figure, got {_checks.shown(figure)}")
+    hidden = {id(text) for axis in figure.axes if not axis.get_visible() for text in axis.findobj(Text)}
     sizes = [text.get_fontsize() for text in figure.findobj(Text)
-             if text.get_visible() and text.get_text().strip() and _shown(text)]
+             if text.get_visible() and text.get_text().strip() and id(text) not in hidden]
     return float(min(sizes, default=np.inf))
-
-
-def _shown(text: Text) -> bool:
-    """False for text whose axes are hidden."""
-    axes = text.axes
-    return axes is None or axes.get_visible()
 
 
 def finish(figure: Figure) -> Figure:

@@ -265,7 +265,7 @@ def plot_metrics_at_rates(table, metrics: tuple[str, ...] = ("precision", "recal
         raise ValueError(f"metrics must be columns of table, got {list(metrics)} (missing {missing})")
     sets = list(dict.fromkeys(table.index.get_level_values("test set")))
     rates = table[("anomaly rate", "mean")].groupby(level="test set", sort=False).mean()
-    labels = [f"{rates[name]:.0%}" for name in sets]
+    labels = [f"{rates[name]:.1%}" for name in sets]  # the share of anomalies each test set holds
     figure, axes = panel_grid(len(metrics), 2.9, sharey=True)
     for axis, metric in zip(axes, metrics):
         for model, rows in table.groupby(level="model", sort=False):
@@ -326,12 +326,12 @@ def plot_signal_detections(
     signal_axis.fill_between(positions, 0, 0.07, where=marked, color="darkorange", step="mid",
                              transform=signal_axis.get_xaxis_transform(), label="flagged windows (middles)")
     signal_axis.set(title=title, ylabel="amplitude")
-    signal_axis.legend(loc="lower left", bbox_to_anchor=(0, 1.02), ncol=2, frameon=False)
     score_axis.plot(middles, scores, color="grey", linewidth=0.8, marker=".", markersize=3, label="window score")
     score_axis.plot(middles[flagged], scores[flagged], "o", color=ANOMALY_COLOUR, markersize=3, label="above threshold")
     score_axis.axhline(threshold, color="black", linestyle="--", label=f"threshold {threshold:.3f}")
     score_axis.set(xlabel="sample", ylabel="score")
-    score_axis.legend(loc="upper right")
+    handles = [item for axis in (signal_axis, score_axis) for item in zip(*axis.get_legend_handles_labels())]
+    figure.legend(*zip(*handles), loc="upper center", ncol=2, bbox_to_anchor=(0.5, 0.0))  # under both panels
     for axis in (signal_axis, score_axis):
         axis.grid(True, alpha=0.3)
     if samples is not None:

@@ -5,6 +5,8 @@ Re-exported by :mod:`labutils.plotting`, which the notebooks call.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
@@ -21,7 +23,8 @@ def plot_image_rows(rows: dict[str, np.ndarray], columns: int = 10, titles: list
     Each value holds grey images of shape (n, height, width) or (n, height, width, 1), uint8
     or floats in [0, 1] (anything else is refused: it would be drawn clipped). The first
     ``columns`` images of each row are shown (fewer when a row holds fewer); ``titles``
-    labels those columns.
+    labels those columns. Small images (up to 32 pixels high, digits) are drawn ten to a line;
+    larger ones (video frames) five to a line, the rows repeated for each line.
     """
     panel_count(rows, "rows")
     rows = {label: grey_images(images, f"rows[{label!r}]") for label, images in rows.items()}
@@ -31,9 +34,11 @@ def plot_image_rows(rows: dict[str, np.ndarray], columns: int = 10, titles: list
     # small images (digits) ten to a line; larger ones (video frames) wrap after five, rows repeated
     per_line = min(columns, 10 if max(images.shape[1] for images in rows.values()) <= 32 else 5)
     lines = -(-columns // per_line)
-    size = (MAX_WIDTH_INCHES - 1.4) / per_line
+    size = min((MAX_WIDTH_INCHES - 1.4) / per_line, 2.4)  # inches per image across: the labels take 1.4
+    aspect = max(images.shape[1] / images.shape[2] for images in rows.values())  # height / width
+    row_height = size * aspect + (0.35 if titles else 0.1)
     figure, axes = plt.subplots(len(rows) * lines, per_line, squeeze=False,
-                                figsize=(MAX_WIDTH_INCHES, (size + (0.3 if titles else 0.05)) * len(rows) * lines))
+                                figsize=(1.4 + size * per_line, row_height * len(rows) * lines))
     for column in range(lines * per_line):
         line, place = divmod(column, per_line)
         for row, (label, images) in enumerate(rows.items()):
@@ -66,7 +71,7 @@ def plot_codes_3d(codes_by_title: dict[str, np.ndarray], labels: np.ndarray, poi
             raise ValueError(f"{title}: codes must have shape ({len(labels)}, 3), got {codes.shape}")
         axis = figure.add_subplot(1, len(codes_by_title), index, projection="3d")
         scatter = axis.scatter(*codes[shown].T, c=labels[shown], cmap="tab10", s=6, vmin=-0.5, vmax=9.5)
-        axis.set_title(title)
+        axis.set_title(textwrap.fill(title, 22))  # two panels share 6.5 inches
     figure.colorbar(scatter, ax=figure.axes, ticks=range(10), label="digit", shrink=0.7)
     plt.close(figure)
     return figure

@@ -108,9 +108,10 @@ def test_bottleneck_reconstructions_rows_of_inputs_codes_and_reconstructions():
         diagrams.bottleneck_reconstructions(())
 
 
-def test_lstm_and_convlstm_fully_connected_chain_beside_a_3x3_neighbourhood():
+def test_lstm_and_convlstm_fully_connected_chain_above_a_3x3_neighbourhood():
     figure = diagrams.lstm_and_convlstm()
     fc_axis, conv_axis = visible_axes(figure)
+    assert fc_axis.get_position().y0 > conv_axis.get_position().y0  # stacked, as the page's caption says
     assert "Fully connected LSTM" in fc_axis.get_title() and "ConvLSTM" in conv_axis.get_title()
     assert sum(text.get_text() == "LSTM" for text in fc_axis.texts) == 3  # a chain of three cells
     full_matrix = [line for line in fc_axis.lines if line.get_color() == "grey"]

@@ -75,12 +75,46 @@ def test_every_course_figure_is_legible(make):
     assert_legible(make())
 
 
+def test_the_relaid_figures_are_legible():
+    from labutils import rates, windows
+
+    trace, events = windows.join_beats(RNG.normal(size=(6, 140)), [0, 0, 1, 0, 0, 0])
+    _, starts = windows.sliding_windows(trace, 140, 20)
+    assert_legible(plotting.plot_signal_detections(trace, events, starts, 140, RNG.random(len(starts)), 0.5,
+                                                   title="a long title above the signal"))
+    labels = np.r_[np.zeros(90, bool), np.ones(60, bool)]
+    scores = np.r_[RNG.random(90), RNG.random(60) + 0.5]
+    table = rates.metrics_at_rates(labels, {"a": scores, "b": -scores}, {"a": 0.5, "b": -0.5}, draws=3)
+    assert_legible(plotting.plot_metrics_at_rates(table))
+    frames = {"Test001": RNG.integers(0, 256, (30, 60, 90), dtype=np.uint8)}
+    truth = {"Test001": np.arange(30) >= 15}
+    assert_legible(plotting.plot_ucsd_examples({"Train001": frames["Test001"]}, frames, truth))
+
+
+def test_every_figure_function_draws_in_the_course_style():
+    import inspect
+
+    from labutils import plotting_images
+
+    checked = 0
+    for module in (plotting, plotting_images, plotting_video, diagrams, diagrams_video, explorer):
+        for name, function in vars(module).items():
+            if not inspect.isfunction(function) or function.__module__ != module.__name__ or name.startswith("_"):
+                continue  # imported from elsewhere (finish, a re-export), or private
+            if inspect.signature(function).return_annotation in (Figure, "Figure"):
+                checked += 1
+                assert hasattr(function, "__wrapped__"), f"{module.__name__}.{name} is not wrapped in plot_style.styled"
+    assert checked >= 20  # every figure of the notebooks and of the reading pages
+
+
 def test_smallest_text_sees_every_visible_text():
     figure, axis = plt.subplots()
     axis.set_title("big", fontsize=20)
     axis.text(0, 0, "tiny", fontsize=4)
-    assert plot_style.smallest_text(figure) == 4
-    axis.set_visible(False)
+    axis.set_xticks([0, 1], ["a", "b"], fontsize=3)
+    figure.canvas.draw()  # tick labels exist once drawn
+    assert plot_style.smallest_text(figure) == 3
+    axis.set_visible(False)  # its title, texts and tick labels no longer count
     assert plot_style.smallest_text(figure) == np.inf
     plt.close(figure)
 

@@ -396,6 +396,13 @@ CASES = [
     ("plot_style.finish", lambda: plot_style.finish("figure"), "figure must be a matplotlib Figure"),
     ("plot_style.panel_count", lambda: plot_style.panel_count({}, "rows"), "rows is empty"),
     ("plot_style.panel_count", lambda: plot_style.panel_count([SCORES], "rows"), "rows must be a non-empty dict"),
+    ("plot_style.panel_grid", lambda: plot_style.panel_grid(0, 3.0), "panels must be a whole number"),
+    ("plot_style.panel_grid", lambda: plot_style.panel_grid(2, 3.0, columns=0), "columns must be a whole number"),
+    ("plot_style.panel_grid", lambda: plot_style.panel_grid(2.5, 3.0), "panels must be a whole number"),
+    ("plot_style.panel_grid", lambda: plot_style.panel_grid(2, float("nan")), "panel_height must be"),
+    ("plot_style.panel_grid", lambda: plot_style.panel_grid(2, -1.0), "panel_height must be"),
+    ("plot_style.smallest_text", lambda: plot_style.smallest_text("figure"), "figure must be a matplotlib Figure"),
+    ("plot_style.styled", lambda: plot_style.styled("not a function"), "draw must be a function"),
     ("explorer.threshold_explorer", lambda: explorer.threshold_explorer({"test": (LABELS, SCORES)}, examples=3),
      "examples must be"),
 ]
@@ -415,7 +422,9 @@ MODULES = (saved_models, rates, windows, costs, one_class, deep_svdd, baselines,
            video_detectors, exercises, explorer, frames)
 # check_clip_memory and check_channels_model take only the student's answers: a wrong one is
 # reported as wrong (tests/test_exercises.py), never raised.
-NO_ARGUMENTS = {"saved_models.models_folder", "exercises.check_clip_memory", "exercises.check_channels_model"}
+# check_pooling_autoencoder likewise; use_colab_widgets takes no argument (tests/test_explorer.py).
+NO_ARGUMENTS = {"saved_models.models_folder", "exercises.check_clip_memory", "exercises.check_channels_model",
+                "exercises.check_pooling_autoencoder", "explorer.use_colab_widgets"}
 
 
 def where_defined(probe: str) -> str:

@@ -8,6 +8,7 @@ they never pass without having looked.
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,8 @@ FIGURES = """<!doctype html><html><body><article class="bd-article" style="width
 <img id="no-alt" src="{600}">
 <img id="shrunk" alt="A figure drawn wide." style="width: 300px" src="{900}">
 <img id="wide-gif" alt="An animation wider than the column." style="max-width: 100%" src="{1000}">
+<img id="svg-shrunk" alt="A diagram drawn 624 px wide." style="width: 600px" src="{svg624}">
+<img id="svg-fits" alt="A diagram shown at its size." src="{svg624}">
 <a href="https://colab.research.google.com"><img id="badge" src="{120}"></a>
 </section></article></body></html>
 """
@@ -95,15 +98,19 @@ FIGURES = """<!doctype html><html><body><article class="bd-article" style="width
 
 @needs_chromium
 def test_the_check_reports_unlabelled_and_shrunk_figures(tmp_path):
+    svg = base64.b64encode(b'<svg xmlns="http://www.w3.org/2000/svg" width="468pt" height="20pt"></svg>').decode()
     page = FIGURES.replace("{600}", png(600)).replace("{900}", png(900)).replace("{1000}", png(1000))
+    page = page.replace("{svg624}", "data:image/svg+xml;base64," + svg)  # 6.5 inches of SVG: 624 px
     (tmp_path / "figures.html").write_text(page.replace("{120}", png(120)))
     found = check_rendering.cut_elements(tmp_path, widths=(1280,), chromium=CHROMIUM)
     assert any("img#uncaptioned" in line and "without a caption" in line for line in found), found
     assert any("img#hashed" in line and "no alt text" in line for line in found), found
     assert any("img#no-alt" in line and "no alt text" in line for line in found), found
     assert any("img#shrunk" in line and "shown 300 px wide of the 900 px" in line for line in found), found
+    # an SVG's 11 points are 14.7 px: shown at 600 of its 624 px, they fall to 14.1 px
+    assert any("img#svg-shrunk" in line and "shrinks to 14.1 px" in line for line in found), found
     # 1000 px shown at the column's 700 px: still at least 94% of the 650 px a figure may take
-    assert not any(name in line for line in found for name in ("#good", "#wide-gif", "#badge")), found
+    assert not any(name in line for line in found for name in ("#good", "#wide-gif", "#badge", "#svg-fits")), found
 
 
 def test_the_figure_numbers_are_labutils_own():

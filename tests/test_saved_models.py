@@ -314,9 +314,10 @@ value, weights, record, pause = float(sys.argv[1]), Path(sys.argv[2]), Path(sys.
 real_replace = os.replace
 
 
-def replace(source, target):  # this saver stops between its two renames
+def replace(source, target):  # this saver says when it is between its two renames, and stops there
     real_replace(source, target)
-    if str(target).endswith(".json"):
+    if str(target).endswith(".json") and pause:
+        print("renamed", flush=True)
         time.sleep(pause)
 
 
@@ -337,7 +338,6 @@ def test_two_processes_saving_at_once_never_mix_one_history_with_the_other_weigh
     import os
     import subprocess
     import sys
-    import time
 
     weights, record = tmp_path / "tiny.weights.h5", tmp_path / "tiny.json"
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -349,7 +349,7 @@ def test_two_processes_saving_at_once_never_mix_one_history_with_the_other_weigh
         assert saver.stdout.readline().strip() == "ready"
     savers[0].stdin.write("\n")
     savers[0].stdin.flush()
-    time.sleep(0.5)  # the first is saving (or paused between its renames) when the second starts
+    assert savers[0].stdout.readline().strip() == "renamed"  # the first is between its renames: the second starts
     savers[1].stdin.write("\n")
     savers[1].stdin.flush()
     for saver in savers:

@@ -47,6 +47,7 @@ WIDTHS = (1280, 768)
 SMALL_PRINT_PX = 14.4  # the theme's small print (0.9 rem), as measured at both widths
 FIGURE_WIDTH_PX = 650  # labutils.plot_style: 6.5 inches at 100 dpi
 SMALLEST_TEXT_PX = 11 * 100 / 72  # labutils.plot_style: 11 points at 100 dpi
+SVG_RATIO = 96 / 100  # an SVG figure (the reading pages') counts 96 CSS px per inch, not 100 dpi
 HEIGHT = 900
 TIMEOUT_SECONDS = 60  # one page: load, typeset, measure
 
@@ -122,10 +123,11 @@ MEASURE = r"""
       problems.push({what: describe(img), problem: 'a notebook figure without a caption'});
     if (img.naturalWidth > 100) {
       const shown = img.getBoundingClientRect().width;
-      if (shown + 1 < Math.min(img.naturalWidth, FIGURE_WIDTH_PX) * MIN_SCALE)
+      const scale = /^data:image\/svg|\.svg([?#]|$)/i.test(img.getAttribute('src') || '') ? SVG_RATIO : 1;
+      const text = SMALLEST_TEXT_PX * scale, widest = FIGURE_WIDTH_PX * scale;
+      if (shown + 1 < Math.min(img.naturalWidth, widest) * SMALL_PRINT_PX / text)
         problems.push({what: describe(img), problem: `shown ${px(shown)} px wide of the ${img.naturalWidth} px ` +
-          `it was drawn: its smallest text shrinks to ` +
-          `${(SMALLEST_TEXT_PX * shown / img.naturalWidth).toFixed(1)} px, ` +
+          `it was drawn: its smallest text shrinks to ${(text * shown / img.naturalWidth).toFixed(1)} px, ` +
           `under the book's ${SMALL_PRINT_PX} px small print`});
     }
   }
@@ -223,7 +225,7 @@ class Browser:
         self.call("Page.navigate", {"url": url}, session=True)
         self.wait_for("Page.loadEventFired")
         constants = (f"const FIGURE_WIDTH_PX = {FIGURE_WIDTH_PX}, SMALLEST_TEXT_PX = {SMALLEST_TEXT_PX}, "
-                     f"SMALL_PRINT_PX = {SMALL_PRINT_PX}, MIN_SCALE = {SMALL_PRINT_PX / SMALLEST_TEXT_PX};")
+                     f"SMALL_PRINT_PX = {SMALL_PRINT_PX}, SVG_RATIO = {SVG_RATIO};")
         result = self.call("Runtime.evaluate", {"expression": MEASURE.replace("(async () => {", "(async () => {"
                            + constants, 1), "awaitPromise": True, "returnByValue": True}, session=True)
         if "exceptionDetails" in result:
