@@ -56,8 +56,19 @@ book: $(INSTALLED)
 		echo "execution reports are not empty: $(BOOK_OUTPUT)/_build/html/reports"; exit 1; fi
 	@echo "The book is in $(BOOK_OUTPUT)/_build/html/index.html"
 
+# The notebooks run (tools/execute_notebooks.py, two at a time, into the cache the book reads)
+# while the unit tests run: on two cores the notebooks leave about a tenth of the CPU idle,
+# which the mostly single-threaded unit tests fill, about 200 s sooner than one after the
+# other. tests/test_notebooks.py then finds every notebook in the cache, or runs the one that
+# failed again and reports its error; the log of the background run is printed when it failed.
+NOTEBOOK_LOG := _build/execute-notebooks-quick.log
 test: $(INSTALLED)
-	$(BIN)/python -m pytest
+	@mkdir -p _build
+	@$(BIN)/python tools/execute_notebooks.py --profile quick > $(NOTEBOOK_LOG) 2>&1 & notebooks=$$!; \
+	$(BIN)/python -m pytest --ignore=tests/test_notebooks.py; unit=$$?; \
+	if ! wait $$notebooks; then echo "the notebooks' run failed: $(NOTEBOOK_LOG)"; tail -n 40 $(NOTEBOOK_LOG); fi; \
+	grep -E "executed|cached" $(NOTEBOOK_LOG) || true; \
+	$(BIN)/python -m pytest tests/test_notebooks.py && exit $$unit
 
 # Slides show the same executed notebooks as the book (cells tagged by tools/tag_slides.py).
 slides: book
