@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from labutils import _checks, metrics
-from labutils.plot_style import ANOMALY_COLOUR, NORMAL_COLOUR, finish, panel_grid, styled
+from labutils.plot_style import draw_error_histograms, finish, panel_grid, styled
 
 COLUMNS = ["threshold", "flagged", "true positives", "false positives", "false negatives", "true negatives",
            "precision", "recall"]
@@ -71,10 +71,7 @@ def plot_thresholds(sets, thresholds, examples: str = "beats") -> Figure:
     figure, axes = panel_grid(len(sets), 3.0, columns=1)
     for axis, (set_name, (is_anomaly, errors)) in zip(axes, sets.items()):
         bins = np.histogram_bin_edges(np.r_[errors, list(thresholds.values())], bins=40)
-        axis.hist(errors[~is_anomaly], bins=bins, alpha=0.6, color=NORMAL_COLOUR, label="normal")
-        axis.hist(errors[is_anomaly], bins=bins, alpha=0.6, color=ANOMALY_COLOUR, label="anomalous")
-        for (name, value), style in zip(thresholds.items(), ("-", "--", ":", "-.")):
-            axis.axvline(value, color="black", linestyle=style, label=f"{name}: {value:.3f}")
+        draw_error_histograms(axis, errors[~is_anomaly], errors[is_anomaly], thresholds, bins, counted=False)
         axis.set(title=f"{set_name} {examples}: {np.count_nonzero(~is_anomaly)} normal, "
                        f"{np.count_nonzero(is_anomaly)} anomalous", xlabel="reconstruction error", ylabel=examples)
     figure.legend(*axes[0].get_legend_handles_labels(), loc="upper center", ncol=2, bbox_to_anchor=(0.5, 0.0))

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
@@ -76,6 +77,24 @@ def smallest_text(figure: Figure) -> float:
     sizes = [text.get_fontsize() for text in figure.findobj(Text)
              if text.get_visible() and text.get_text().strip() and id(text) not in hidden]
     return float(min(sizes, default=np.inf))
+
+
+def draw_error_histograms(axis, normal_errors: np.ndarray, anomalous_errors: np.ndarray, thresholds: dict,
+                          bins: np.ndarray, counted: bool = True) -> None:
+    """Overlay the histograms of normal and anomalous errors on ``axis``, with a black line per threshold.
+
+    The one drawing of chapter 2 and 3's error histograms (:func:`labutils.plotting.plot_error_histograms`)
+    and of the threshold explorer (:func:`labutils.explorer.plot_thresholds`); at most 4 thresholds,
+    told apart by their line style. ``counted`` puts each class's count in its label. The errors
+    and thresholds are checked by the callers, before they make the figure.
+    """
+    if not isinstance(axis, Axes):
+        raise ValueError(f"axis must be a matplotlib Axes, got {_checks.shown(axis)}")
+    for errors, colour, name in ((normal_errors, NORMAL_COLOUR, "normal"), (anomalous_errors, ANOMALY_COLOUR,
+                                                                           "anomalous")):
+        axis.hist(errors, bins=bins, alpha=0.6, color=colour, label=f"{name} ({len(errors)})" if counted else name)
+    for (name, value), style in zip(thresholds.items(), ("-", "--", ":", "-.")):
+        axis.axvline(value, color="black", linestyle=style, label=f"{name}: {value:.3f}")
 
 
 def finish(figure: Figure) -> Figure:

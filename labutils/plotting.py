@@ -23,6 +23,7 @@ from labutils.plot_style import (  # noqa: F401 (STYLE: the notebooks apply it t
     MAX_WIDTH_INCHES,
     NORMAL_COLOUR,
     STYLE,
+    draw_error_histograms,
     finish,
     panel_count,
     panel_grid,
@@ -94,12 +95,7 @@ def plot_error_histograms(
         raise ValueError(f"thresholds: at most 4 lines can be told apart, got {len(thresholds)}")
     figure, axis = plt.subplots(figsize=(MAX_WIDTH_INCHES, 3.6))
     bins = np.histogram_bin_edges(np.concatenate([normal_errors, anomalous_errors]), bins=40)
-    axis.hist(normal_errors, bins=bins, alpha=0.6, color=NORMAL_COLOUR, label=f"normal ({len(normal_errors)})")
-    axis.hist(
-        anomalous_errors, bins=bins, alpha=0.6, color=ANOMALY_COLOUR, label=f"anomalous ({len(anomalous_errors)})"
-    )
-    for (name, value), style in zip(thresholds.items(), ("-", "--", ":", "-.")):
-        axis.axvline(value, color="black", linestyle=style, label=f"{name}: {value:.3f}")
+    draw_error_histograms(axis, normal_errors, anomalous_errors, thresholds, bins)
     axis.set(title=title, xlabel="mean absolute reconstruction error", ylabel=examples)
     axis.legend()
     return finish(figure)

@@ -401,6 +401,8 @@ CASES = [
     ("plot_style.panel_grid", lambda: plot_style.panel_grid(2.5, 3.0), "panels must be a whole number"),
     ("plot_style.panel_grid", lambda: plot_style.panel_grid(2, float("nan")), "panel_height must be"),
     ("plot_style.panel_grid", lambda: plot_style.panel_grid(2, -1.0), "panel_height must be"),
+    ("plot_style.draw_error_histograms", lambda: plot_style.draw_error_histograms(None, SCORES, SCORES, {}, 5),
+     "axis must be a matplotlib Axes"),
     ("plot_style.smallest_text", lambda: plot_style.smallest_text("figure"), "figure must be a matplotlib Figure"),
     ("plot_style.styled", lambda: plot_style.styled("not a function"), "draw must be a function"),
     ("explorer.threshold_explorer", lambda: explorer.threshold_explorer({"test": (LABELS, SCORES)}, examples=3),
